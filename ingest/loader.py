@@ -84,6 +84,8 @@ def load_document(path: Path | str, settings: Settings) -> Document:
         paged=paged,
         warnings=list(warnings),
     )
+    for i, table in enumerate(doc.tables):  # table indexes are document-wide
+        table.index = i
     ocr = [p.number for p in pages if p.needs_ocr]
     if ocr and len(ocr) == len(pages):
         raise IngestError(

