@@ -30,6 +30,20 @@ class Settings(BaseSettings):
         ),
     )
     embedding_batch_size: int = Field(32, ge=1, description="Texts embedded per batch.")
+    embedding_query_prefix: str | None = Field(
+        None,
+        description=(
+            "Text put before a query for sentence-transformers models; unset = the model's own 'query' prompt, "
+            "else 'query: ' for e5 models and the published retrieval instruction for bge models, else none."
+        ),
+    )
+    embedding_document_prefix: str | None = Field(
+        None,
+        description=(
+            "Text put before a passage for sentence-transformers models; unset = the model's own 'document' "
+            "prompt, else 'passage: ' for e5 models, else none."
+        ),
+    )
     hash_embedding_dim: int = Field(256, ge=8, description="Dimension of the 'hash' fake embedder.")
     reranker_model: str | None = Field(
         None, description="Optional sentence-transformers cross-encoder name or path for reranking."
