@@ -1,0 +1,251 @@
+"""PDF loader (pdfplumber): text and ruled tables per page, each table with its title and money unit,
+and pages that would need OCR. Pages are closed as soon as they are read to bound memory.
+
+Tables continued on the next page without a title or unit line of their own inherit both from the
+table they continue, get its header rows prepended (when the page does not repeat them) and, when
+pdfplumber found fewer columns (a lone '合计' row), are re-aligned on the previous table's columns.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from budgetqa.errors import IngestError
+from budgetqa.records import Page, Table
+from budgetqa.settings import Settings
+from ingest.text import UNIT_LINE
+
+log = logging.getLogger(__name__)
+
+_CID = re.compile(r"\(cid:\d+\)")
+_PUA = re.compile(r"[\ue000-\uf8ff\ufffd]")
+_TITLE_LINE = re.compile(r"^\S.{0,58}表(?:[（(]续表?[）)]|续表)?$")
+_CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_DATA_CELL = re.compile(r"^-?[\d,，]+(?:\.\d+)?%?$|^[一二三四五六七八九十]+、")
+_PUNCT = set("“”‘’\"'「」『』《》〈〉()（）,，.。、:：;；!！?？")
+_HINT_OCR = "run OCR on it first (e.g. ocrmypdf) and ingest the result"
+
+
+@dataclass
+class _Prev:
+    """The last table emitted, for tables continued on the next page."""
+
+    table: Table | None = None
+    header: list[list[str]] = field(default_factory=list)
+    col_x0: list[float] = field(default_factory=list)
+    x_span: tuple[float, float] = (0.0, 0.0)
+
+
+def load_pdf(path: Path, data: bytes, settings: Settings) -> tuple[list[Page], bool, list[str]]:
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    if b"%PDF" not in data[:1024]:
+        raise IngestError(str(path), "not a PDF file (no %PDF header)",
+                          "the file may be another format renamed to .pdf, or damaged")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as exc:
+        raise _open_error(path, exc.args[0] if exc.args else exc) from None
+    except Exception as exc:  # pdfminer raises many types on damaged files
+        raise _open_error(path, exc) from None
+    pages: list[Page] = []
+    warnings: list[str] = []
+    prev = _Prev()
+    tables: list[Table] = []
+    total_chars = 0
+    with pdf:
+        try:
+            page_objs = pdf.pages
+        except Exception as exc:
+            raise IngestError(str(path), f"PDF is damaged: its page tree cannot be read ({exc})",
+                              "re-export or re-download the PDF") from None
+        for number, page in enumerate(page_objs, 1):
+            try:
+                result, n_chars = _read_page(page, number, settings, prev, tables)
+            except Exception as exc:  # one broken page must not lose the whole document
+                log.warning("%s: page %d unreadable: %s", path, number, exc)
+                warnings.append(f"第 {number} 页无法解析（{type(exc).__name__}），已跳过")
+                result, n_chars = Page(number=number, text=""), 0
+            finally:
+                page.close()
+            total_chars += n_chars
+            pages.append(result)
+    if not pages:
+        raise IngestError(str(path), "PDF has no pages")
+    if total_chars == 0:
+        raise IngestError(str(path), "no extractable text on any page (scanned or image-only document)", _HINT_OCR)
+    return pages, True, warnings
+
+
+def _open_error(path: Path, exc: BaseException) -> IngestError:
+    name = type(exc).__name__
+    if name in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"):
+        return IngestError(str(path), "PDF is encrypted (password protected); its text cannot be read",
+                           "remove the password (e.g. qpdf --decrypt) and ingest the decrypted copy")
+    return IngestError(str(path), f"PDF is damaged or not a PDF ({name}: {exc})",
+                       "re-export or re-download the PDF")
+
+
+def _read_page(page, number: int, settings: Settings, prev: _Prev, tables: list[Table]) -> tuple[Page, int]:
+    page = page.dedupe_chars()
+    lines = _text_lines(page.chars)
+    text = "\n".join(line["text"] for line in lines)
+    n_chars = len(re.sub(r"\s", "", _CID.sub("", text)))
+    needs_ocr = _needs_ocr(page, text, n_chars, settings)
+    result = Page(number=number, text=text, needs_ocr=needs_ocr)
+    if needs_ocr:
+        return result, n_chars
+    offsets, pos = [], 0
+    for line in lines:
+        offsets.append((pos, pos + len(line["text"])))
+        pos += len(line["text"]) + 1
+    first = True
+    for found in sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0])):
+        table = _make_table(found, number, lines, offsets, prev, first, len(tables))
+        if table is not None:
+            tables.append(table)
+            result.tables.append(table)
+            first = False
+    return result, n_chars
+
+
+def _needs_ocr(page, text: str, n_chars: int, settings: Settings) -> bool:
+    """Garbled text, or (almost) no text on a page that shows an image or outlined glyphs.
+    A short cover page or a blank page is not a scan and is not flagged."""
+    bad = len(_CID.findall(text)) + len(_PUA.findall(text))
+    if bad and bad >= 0.1 * (n_chars + bad):
+        return True
+    if n_chars >= settings.ocr_min_chars:
+        return False
+    area = float(page.width * page.height) or 1.0
+    image_area = sum(max(0.0, float(i["x1"] - i["x0"])) * max(0.0, float(i["bottom"] - i["top"]))
+                     for i in page.images)
+    if image_area / area >= 0.2:
+        return True
+    return n_chars == 0 and (bool(page.images) or len(page.curves) > 100)
+
+
+def _text_lines(chars: list[dict]) -> list[dict]:
+    """Text lines (text, top, bottom) with raised/lowered punctuation snapped onto its line first
+    (pdfplumber otherwise puts the quotes of '财政拨款“三公”经费' on a line of their own)."""
+    from pdfplumber.utils.text import chars_to_textmap
+
+    if not chars:
+        return []
+    fixed = []
+    for i, ch in enumerate(chars):
+        if ch.get("text") in _PUNCT:
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(chars) and _beside(ch, chars[j]):
+                    anchor = chars[j]
+                    ch = {**ch, **{k: anchor[k] for k in ("top", "bottom", "y0", "y1", "doctop")}}
+                    break
+        fixed.append(ch)
+    return chars_to_textmap(fixed).extract_text_lines(strip=True, return_chars=False)
+
+
+def _beside(ch: dict, other: dict) -> bool:
+    if other.get("text") in _PUNCT or abs(ch["top"] - other["top"]) < 1:
+        return False
+    gap = min(abs(ch["x0"] - other["x1"]), abs(other["x0"] - ch["x1"]))
+    overlap = min(ch["bottom"], other["bottom"]) - max(ch["top"], other["top"])
+    height = min(ch["bottom"] - ch["top"], other["bottom"] - other["top"]) or 1
+    return gap <= other.get("size", 10) * 0.5 and overlap >= 0.4 * height
+
+
+def clean_cell(value: str | None) -> str:
+    """None (merged cell) -> ''; wrapped lines joined (no space between CJK characters); spaces
+    of letter-spaced CJK text removed ('因 公 出 国' -> '因公出国')."""
+    if not value:
+        return ""
+    parts = [p.strip() for p in value.split("\n")]
+    out = parts[0]
+    for part in parts[1:]:
+        if out and part and (re.match(rf"[{_CJK}]", out[-1]) or re.match(rf"[{_CJK}]", part[0])):
+            out += part
+        else:
+            out = f"{out} {part}".strip()
+    return _CJK_GAP.sub("", out).strip()
+
+
+def _make_table(found, number: int, lines: list[dict], offsets: list[tuple[int, int]], prev: _Prev,
+                first: bool, index: int) -> Table | None:
+    x0, top, x1, bottom = (float(v) for v in found.bbox)
+    raw = found.extract()
+    cells = [row.cells for row in found.rows]
+    rows = [[clean_cell(c) for c in r] for r in raw]
+    if not any(sum(1 for c in r if c) >= 2 for r in rows):
+        return None  # a one-column frame (e.g. a boxed table of contents) is not a table
+    above = [ln for ln in lines if float(ln["bottom"]) <= top + 2]
+    title = next((ln["text"].strip() for ln in reversed(above) if _is_title(ln["text"])), None)
+    unit_hit = next((m for ln in reversed(above) if len(ln["text"]) < 60 and (m := UNIT_LINE.search(ln["text"]))), None)
+    unit = unit_hit.group(1) if unit_hit else None
+    continued = (
+        first and prev.table is not None and prev.table.page == number - 1 and title is None
+        and unit is None and abs(x0 - prev.x_span[0]) < 6 and abs(x1 - prev.x_span[1]) < 6
+    )
+    if continued:
+        title, unit = prev.table.title, prev.table.unit
+        width = len(prev.col_x0)
+        if width and len(raw[0]) != width:
+            rows = _realign(raw, cells, prev.col_x0) or rows
+        if prev.header and rows and rows[0] != prev.header[0] and len(rows[0]) == len(prev.header[0]):
+            rows = [list(h) for h in prev.header] + rows
+    rows = [r for r in rows if any(r)]
+    if unit is None:
+        unit = _unit_in_cells(rows)
+    if not rows:
+        return None
+    inside = [k for k, ln in enumerate(lines) if top - 1 <= (float(ln["top"]) + float(ln["bottom"])) / 2 <= bottom + 1]
+    table = Table(index=index, rows=rows, unit=unit, title=title, page=number,
+                  char_start=offsets[inside[0]][0] if inside else None,
+                  char_end=offsets[inside[-1]][1] if inside else None)
+    if not continued:
+        prev.header = rows[:_header_count(rows)]
+        widest = max(cells, key=lambda cs: sum(1 for c in cs if c))
+        prev.col_x0 = [float(c[0]) for c in widest if c] if sum(1 for c in widest if c) == len(widest) else []
+    prev.table, prev.x_span = table, (x0, x1)
+    return table
+
+
+def _is_title(line: str) -> bool:
+    line = line.strip()
+    return bool(_TITLE_LINE.match(line)) and "…" not in line and not UNIT_LINE.search(line)
+
+
+def _header_count(rows: list[list[str]]) -> int:
+    """Leading rows before the first row holding a figure or a numbered item (at most 6)."""
+    for i, row in enumerate(rows[:7]):
+        if any(_DATA_CELL.match(c) for c in row if c):
+            return i
+    return 0
+
+
+def _realign(raw: list[list[str | None]], cells, col_x0: list[float]) -> list[list[str]] | None:
+    """Place each cell in the previous table's column starting at the same x; None if one does not fit."""
+    out = []
+    for texts, boxes in zip(raw, cells):
+        row = [""] * len(col_x0)
+        for text, box in zip(texts, boxes):
+            if box is None:
+                continue
+            j = min(range(len(col_x0)), key=lambda k: abs(col_x0[k] - float(box[0])))
+            if abs(col_x0[j] - float(box[0])) > 4:
+                return None
+            row[j] = clean_cell(text)
+        out.append(row)
+    return out
+
+
+def _unit_in_cells(rows: list[list[str]]) -> str | None:
+    for row in rows[:3]:
+        for cell in row:
+            m = UNIT_LINE.search(cell)
+            if m and len(cell) < 40:
+                return m.group(1)
+    return None
