@@ -26,6 +26,7 @@ _TITLE_LINE = re.compile(r"^\S.{0,58}表(?:[（(]续表?[）)]|续表)?$")
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _DATA_CELL = re.compile(r"^-?[\d,，]+(?:\.\d+)?%?$|^[一二三四五六七八九十]+、")
+_PREAMBLE_LABEL = re.compile(r"^(?:编制(?:部门|单位)|预算(?:主管部门|单位)|部门名称|单位名称)[:：]")
 _PUNCT = set("“”‘’\"'「」『』《》〈〉()（）,，.。、:：;；!！?？")
 _HINT_OCR = "run OCR on it first (e.g. ocrmypdf) and ingest the result"
 
@@ -181,10 +182,13 @@ def _make_table(found, number: int, lines: list[dict], offsets: list[tuple[int, 
     rows = [[clean_cell(c) for c in r] for r in raw]
     if not any(sum(1 for c in r if c) >= 2 for r in rows):
         return None  # a one-column frame (e.g. a boxed table of contents) is not a table
+    rows, title, unit = _strip_preamble([r for r in rows if any(r)])
     above = [ln for ln in lines if float(ln["bottom"]) <= top + 2]
-    title = next((ln["text"].strip() for ln in reversed(above) if _is_title(ln["text"])), None)
-    unit_hit = next((m for ln in reversed(above) if len(ln["text"]) < 60 and (m := UNIT_LINE.search(ln["text"]))), None)
-    unit = unit_hit.group(1) if unit_hit else None
+    if title is None:
+        title = next((ln["text"].strip() for ln in reversed(above) if _is_title(ln["text"])), None)
+    if unit is None:
+        hit = next((m for ln in reversed(above) if len(ln["text"]) < 60 and (m := UNIT_LINE.search(ln["text"]))), None)
+        unit = hit.group(1) if hit else None
     continued = (
         first and prev.table is not None and prev.table.page == number - 1 and title is None
         and unit is None and abs(x0 - prev.x_span[0]) < 6 and abs(x1 - prev.x_span[1]) < 6
@@ -211,6 +215,32 @@ def _make_table(found, number: int, lines: list[dict], offsets: list[tuple[int, 
         prev.col_x0 = [float(c[0]) for c in widest if c] if sum(1 for c in widest if c) == len(widest) else []
     prev.table, prev.x_span = table, (x0, x1)
     return table
+
+
+def _strip_preamble(rows: list[list[str]]) -> tuple[list[list[str]], str | None, str | None]:
+    """Title, '编制单位：' and '单位：元' rows drawn inside the table frame: removed, title/unit kept."""
+    title = unit = None
+    while rows:
+        filled = [c for c in rows[0] if c]
+        if not filled or len(filled) > 2:
+            break
+        kinds = []
+        for cell in filled:
+            m = UNIT_LINE.search(cell)
+            if m and len(cell) < 40:
+                unit = m.group(1)
+                kinds.append("unit")
+            elif _PREAMBLE_LABEL.match(cell):
+                kinds.append("label")
+            elif _is_title(cell) and len(filled) == 1:
+                title = cell
+                kinds.append("title")
+            else:
+                kinds.append(None)
+        if None in kinds:
+            break
+        rows = rows[1:]
+    return rows, title, unit
 
 
 def _is_title(line: str) -> bool:

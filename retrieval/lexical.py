@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from retrieval.normalize import normalize_text, unquote_terms, vocabulary_terms
+from retrieval.normalize import chunk_index_text, normalize_text, unquote_terms, vocabulary_terms
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,10 @@ class Tokenizer:
 
     def tokenize_many(self, texts: Sequence[str]) -> list[list[str]]:
         return [self.tokenize(t) for t in texts]
+
+    def tokenize_chunks(self, chunks: Sequence, doc_meta: dict | None = None) -> list[list[str]]:
+        """Tokens of each chunk as indexed (with the document header), for SideStore.replace_document(tokens=)."""
+        return [self.tokenize(chunk_index_text(c, doc_meta)) for c in chunks]
 
 
 def store_fingerprint(side_store) -> str:

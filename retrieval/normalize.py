@@ -72,79 +72,100 @@ def unquote_terms(text: str) -> str:
 # --- vocabulary ------------------------------------------------------------------------
 
 _vocab_lock = threading.Lock()
-_vocab_groups: list[list[str]] | None = None
+_vocab_state: tuple[Any, list[list[str]]] | None = None  # (vocabulary object or None, fallback groups)
+MAX_EXPANSIONS = 4  # synonyms added per matched item (broad items have a dozen printed forms)
 
 
-def _groups_from(obj: Any) -> list[list[str]]:
-    """Synonym groups from whatever shape the vocabulary exposes (mapping, strings or item objects)."""
-    if isinstance(obj, dict):
-        return [[str(k), *[str(s) for s in (v or [])]] for k, v in obj.items()]
-    groups: list[list[str]] = []
-    for entry in obj:
-        if isinstance(entry, str):
-            groups.append([entry])
-        elif isinstance(entry, (list, tuple, set, frozenset)):
-            groups.append([str(s) for s in entry])
-        else:
-            head = getattr(entry, "name", None) or getattr(entry, "canonical", None) or getattr(entry, "item", None)
-            syns = getattr(entry, "synonyms", None) or getattr(entry, "aliases", None) or []
-            if head:
-                groups.append([str(head), *[str(s) for s in syns]])
-    return groups
-
-
-def _load_vocabulary_groups() -> list[list[str]]:
+def _load_vocabulary() -> Any:
     try:
         from ingest.vocabulary import get_vocabulary  # owned by ingest; optional here
     except ImportError:
         log.debug("ingest.vocabulary not available; using the built-in term list")
-        return [list(g) for g in _FALLBACK_GROUPS]
+        return None
     try:
-        vocab = get_vocabulary()
-        groups = _groups_from(vocab.groups() if hasattr(vocab, "groups") else vocab.terms())
+        return get_vocabulary()
     except Exception:  # a broken vocabulary file must not break retrieval
         log.warning("could not read the budget vocabulary; using the built-in term list", exc_info=True)
-        return [list(g) for g in _FALLBACK_GROUPS]
-    if not any(len(g) > 1 for g in groups):
-        # a flat term list: keep the built-in synonym groups, add the terms as single-word groups
-        groups = [list(g) for g in _FALLBACK_GROUPS] + groups
-    return groups
+        return None
 
 
-def vocabulary_groups() -> list[list[str]]:
-    """Synonym groups (first = canonical), normalised, loaded once per process."""
-    global _vocab_groups
+def _state() -> tuple[Any, list[list[str]]]:
+    global _vocab_state
     with _vocab_lock:
-        if _vocab_groups is None:
+        if _vocab_state is None:
             groups = []
-            for g in _load_vocabulary_groups():
-                norm = list(dict.fromkeys(normalize_text(t) for t in g if t and t.strip()))
-                if norm:
-                    groups.append(norm)
-            _vocab_groups = groups
-        return _vocab_groups
+            for g in _FALLBACK_GROUPS:
+                norm = list(dict.fromkeys(normalize_text(t) for t in g))
+                groups.append(norm)
+            _vocab_state = (_load_vocabulary(), groups)
+        return _vocab_state
 
 
 def vocabulary_terms() -> list[str]:
     """Every term and synonym, normalised, quotes around short terms removed (for the jieba dictionary)."""
-    terms = (unquote_terms(t) for g in vocabulary_groups() for t in g)
+    vocab, groups = _state()
+    raw: list[str] = [t for g in groups for t in g]
+    if vocab is not None and hasattr(vocab, "terms"):
+        raw = list(vocab.terms()) + raw
+    terms = (unquote_terms(normalize_text(t)) for t in raw if t)
     return list(dict.fromkeys(t for t in terms if len(t) >= 2))
 
 
-def expand_query(text: str, groups: Iterable[list[str]] | None = None) -> str:
-    """The (normalised) query followed by the synonyms of every vocabulary term it mentions."""
-    groups = vocabulary_groups() if groups is None else groups
+def _synonym_sets(text: str) -> list[list[str]]:
+    """[canonical, *synonyms] of every vocabulary item the text mentions (longest, non-overlapping)."""
+    vocab, groups = _state()
+    if vocab is not None and hasattr(vocab, "find_items"):
+        return [[item.name, *item.synonyms] for item, _, _ in vocab.find_items(text)]
+    flat = unquote_terms(text)
+    return [g for g in groups if any(unquote_terms(m) in flat for m in g if len(m) >= 2)]
+
+
+def expand_query(text: str, max_per_item: int = MAX_EXPANSIONS) -> str:
+    """The (normalised) query followed by a few synonyms of every vocabulary item it mentions."""
     flat = unquote_terms(text)
     extra: list[str] = []
-    for group in groups:
-        members = [unquote_terms(t) for t in group]
-        if any(m in flat for m in members if len(m) >= 2):
-            extra.extend(m for m in members if m not in flat and m not in extra)
+    for members in _synonym_sets(text):
+        added = 0
+        for m in members:
+            m = unquote_terms(normalize_text(m))
+            if len(m) >= 2 and m not in flat and m not in extra and added < max_per_item:
+                extra.append(m)
+                added += 1
     return text if not extra else text + " " + " ".join(extra)
 
 
 def reset_vocabulary_cache() -> None:
     """Forget the loaded vocabulary (tests; after the vocabulary file changed)."""
-    global _vocab_groups
+    global _vocab_state
     with _vocab_lock:
-        _vocab_groups = None
+        _vocab_state = None
+
+
+# --- what the indexes see of a chunk -----------------------------------------------------
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+INDEX_CONTEXT = True  # put the document's org/year/kind (and section) before the chunk text
+
+
+def chunk_index_text(chunk, doc_meta: dict | None = None) -> str:
+    """Normalised text embedded and tokenized for a chunk: a short document/section header + the text.
+
+    The header ('鹿泉区信访局 2021年 部门预算 | 二、支出说明') lets both retrievers tell apart the
+    near-identical chunks of different organisations and years. The stored chunk text stays as printed.
+    """
+    header: list[str] = []
+    if INDEX_CONTEXT:
+        meta = doc_meta or {}
+        if meta.get("org"):
+            header.append(str(meta["org"]))
+        if meta.get("year"):
+            header.append(f"{meta['year']}年")
+        if meta.get("kind") and meta.get("kind") != "other":
+            header.append(str(meta["kind"]))
+        name = str(meta.get("name") or "").rsplit(".", 1)[0]
+        if name and _CJK.search(name) and not any(h in name for h in header[:1]):
+            header.append(name)
+        if chunk.section:
+            header.append("| " + chunk.section)
+    text = chunk.text if not header else " ".join(header) + "\n" + chunk.text
+    return normalize_text(text)

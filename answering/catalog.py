@@ -1,0 +1,278 @@
+"""The catalog of ingested organisations, and matching of organisation mentions in questions.
+
+Matching is rule based, never a hand list of names: a mention matches an organisation when its characters
+appear in order in the organisation's full name (so '群工局' matches '…群众工作局', '商务委' matches
+'…商务委员会', '广阳信访局' matches '廊坊市广阳区信访局'), provided the alignment does not jump over a
+whole place name inside the matched span ('石家庄市信访局' is not '石家庄市鹿泉区信访局本级').
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from budgetqa.records import StoredDocument
+
+log = logging.getLogger(__name__)
+
+# Words that end an organisation name ('…局', '…商务委', '…工作中心', '…街道办事处').
+ORG_SUFFIXES = (
+    "街道办事处", "办事处", "委员会", "人民政府", "政府", "中心", "街道", "局", "委", "办", "部", "厅", "院",
+    "所", "站", "队", "署", "社", "馆",
+)
+# suffix + next character pairs that are ordinary words, not the end of a name ('办公费', '部门预算').
+_NOT_AN_END = (
+    "办公", "办理", "办法", "局部", "局面", "委托", "部门", "部分", "部署", "所属", "所有", "所得", "所需",
+    "院校", "站点", "社会", "社保", "中心城", "处置", "处理", "街道办",
+)
+# Characters that cannot be part of a mention: a mention never runs across them.
+_STOP_CHARS = set("的和与及跟同比在是年月日了呢吗吧把对向从为给那这其它他她请问查我您你看么啥哪谁几各该")
+_PLACE_SUFFIX = "省市区县州旗镇乡"
+_LEADING_NOISE = re.compile(r"^(?:中共)")
+# Words that show a span is about money or figures, not an organisation.
+_NON_ORG_WORDS = ("经费", "支出", "收入", "预算", "决算", "资金", "资产", "多少", "费用", "金额")
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"[\s\u3000“”\"'‘’《》]", "", text)
+
+
+@lru_cache(maxsize=4096)
+def place_spans(name: str) -> tuple[tuple[int, int], ...]:
+    """Spans of complete place names inside an organisation name ('石家庄市', '鹿泉区', '万里街道')."""
+    spans = []
+    start = 2 if name.startswith("中共") else 0
+    i = start
+    while i < len(name):
+        end = None
+        if name.startswith("街道", i):
+            end = i + 2
+        elif name[i] in _PLACE_SUFFIX:
+            end = i + 1
+        if end is not None:
+            if end - start >= 3:  # a place has at least two characters before its suffix
+                spans.append((start, end))
+                start = end
+            i = end
+        else:
+            i += 1
+    return tuple(spans)
+
+
+@lru_cache(maxsize=65536)
+def align(mention: str, name: str) -> int | None:
+    """Cost of reading `mention` as an abbreviation of `name`, or None when it cannot be.
+
+    All mention characters must occur in order in the name. The cost counts name characters skipped
+    between the first and the last matched character; skipping a whole place name there is forbidden.
+    """
+    mention, name = _clean(mention), _clean(name)
+    if not mention:
+        return None
+    places = place_spans(name)
+    best: int | None = None
+
+    def internal_ok(prev: int, nxt: int) -> bool:
+        return not any(prev < s and e <= nxt for s, e in places)
+
+    # dynamic programme over (mention index, name index of the previous match)
+    # states: dict name_pos -> min cost having matched mention[:k] with mention[k-1] at name_pos
+    states = {j: 0 for j, ch in enumerate(name) if ch == mention[0]}
+    for ch in mention[1:]:
+        nxt: dict[int, int] = {}
+        for prev, cost in states.items():
+            for j in range(prev + 1, len(name)):
+                if name[j] != ch:
+                    continue
+                if not internal_ok(prev, j):
+                    break
+                c = cost + (j - prev - 1)
+                if c < nxt.get(j, 1 << 30):
+                    nxt[j] = c
+        states = nxt
+        if not states:
+            return None
+    best = min(states.values())
+    return best
+
+
+@dataclass
+class OrgEntry:
+    name: str
+    docs: list[StoredDocument] = field(default_factory=list)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({d.year for d in self.docs if d.year is not None})
+
+    @property
+    def kinds(self) -> list[str]:
+        return sorted({d.kind for d in self.docs if d.kind})
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return [d.id for d in self.docs]
+
+    def coverage(self) -> str:
+        """'2021年单位预算、2022年部门预算' (what the corpus holds for this organisation)."""
+        parts = sorted({(d.year or 0, d.kind or "文件") for d in self.docs})
+        return "、".join(f"{y}年{k}" if y else k for y, k in parts)
+
+
+@dataclass
+class OrgMention:
+    text: str  # the mention as written (cleaned of lead-in words)
+    start: int
+    end: int
+    candidates: list[str]  # organisation full names; empty = an organisation not in the corpus
+    kind: str = "name"  # 'name' (ends with an organisation word) | 'place' (a place name only)
+
+    @property
+    def resolved(self) -> str | None:
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+
+class Catalog:
+    """Organisations of the corpus with their documents, years and kinds."""
+
+    def __init__(self, docs: list[StoredDocument]):
+        self.docs = list(docs)
+        self.orgs: dict[str, OrgEntry] = {}
+        for d in self.docs:
+            if d.org:
+                self.orgs.setdefault(d.org, OrgEntry(d.org)).docs.append(d)
+        self._places = self._place_index()
+
+    @classmethod
+    def from_store(cls, store) -> "Catalog":
+        return cls(store.list_documents())
+
+    # --- queries -----------------------------------------------------------------------
+    def names(self) -> list[str]:
+        return sorted(self.orgs)
+
+    def years(self, org: str | None = None) -> list[int]:
+        docs = self.orgs[org].docs if org in self.orgs else self.docs
+        return sorted({d.year for d in docs if d.year is not None})
+
+    def latest_year(self, org: str | None = None) -> int | None:
+        ys = self.years(org)
+        return ys[-1] if ys else None
+
+    def documents(self, org: str | None = None, year: int | None = None, kind: str | None = None) -> list[StoredDocument]:
+        docs = self.orgs[org].docs if org else self.docs
+        if org and org not in self.orgs:
+            return []
+        out = [d for d in docs if (year is None or d.year == year) and (kind is None or kind in (d.kind or ""))]
+        return out
+
+    def doc(self, doc_id: str) -> StoredDocument | None:
+        return next((d for d in self.docs if d.id == doc_id), None)
+
+    def short_name(self, org: str) -> str:
+        return org
+
+    # --- matching ----------------------------------------------------------------------
+    def match(self, mention: str) -> list[str]:
+        """Organisations the mention can abbreviate, best first; ties are all returned."""
+        mention = _clean(mention)
+        if len(mention) < 2:
+            return []
+        scored = []
+        for name in self.orgs:
+            cost = align(mention, name)
+            if cost is None and mention.endswith("委员会"):
+                cost = align(mention[:-2], name)
+            if cost is not None:
+                scored.append((cost, name))
+        if not scored:
+            return []
+        scored.sort()
+        exact = [n for c, n in scored if c == 0 and (mention in _clean(n) or mention in _clean(n).replace("委员会", "委"))]
+        if len(exact) == 1 and len(scored) > 1 and len(mention) >= 4 and all(c > 0 for c, n in scored if n != exact[0]):
+            return exact
+        return [n for _, n in scored]
+
+    def find_mentions(self, text: str) -> list[OrgMention]:
+        """Organisation mentions in a question: names ending with an organisation word, then place names."""
+        text = text.replace("\u3000", " ")
+        mentions: list[OrgMention] = []
+        taken: list[tuple[int, int]] = []
+        for end in self._suffix_ends(text):
+            if any(s <= end - 1 < e for s, e in taken):
+                continue
+            m = self._mention_ending_at(text, end)
+            if m is not None:
+                mentions.append(m)
+                taken.append((m.start, m.end))
+        for stem, (start, end) in self._place_hits(text):
+            if any(s < end and start < e for s, e in taken):
+                continue
+            cands = sorted(self._places[stem])
+            mentions.append(OrgMention(text[start:end], start, end, cands, kind="place"))
+            taken.append((start, end))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _suffix_ends(self, text: str) -> list[int]:
+        ends = []
+        for i in range(len(text)):
+            for suf in ORG_SUFFIXES:  # longest first at each position ('委员会' before '委')
+                if text.startswith(suf, i):
+                    if not any(w.startswith(suf) and len(w) > len(suf) and text.startswith(w, i) for w in _NOT_AN_END):
+                        ends.append(i + len(suf))
+                    break
+        return sorted(set(ends), reverse=True)
+
+    def _mention_ending_at(self, text: str, end: int) -> OrgMention | None:
+        start = end
+        while start > 0 and _is_name_char(text[start - 1]):
+            start -= 1
+        span = text[start:end]
+        if end < len(text) and text.startswith("本级", end):
+            end += 2
+            span += "本级"
+        if len(span) < 3 or any(w in span for w in _NON_ORG_WORDS):
+            return None
+        # try the whole span, then shorter tails whose cut-off head is lead-in words or a province
+        # (names usually omit the province); a cut-off head holding another place name is not allowed
+        for cut in range(0, len(span) - 2):
+            head, tail = span[:cut], span[cut:]
+            if any(c in _PLACE_SUFFIX for c in head) and not re.fullmatch(r".*?[\u4e00-\u9fff]{2,3}省", head):
+                break
+            if cut and tail[0] in _PLACE_SUFFIX:
+                continue  # never cut a place name in two ('石家庄|市信访局')
+            cands = self.match(tail)
+            if cands:
+                return OrgMention(tail, start + cut, end, cands)
+        # nothing matches: an organisation outside the corpus (when it reads like one)
+        if len(span) > 16:
+            return None
+        return OrgMention(span, start, end, [])
+
+    # --- places ------------------------------------------------------------------------
+    def _place_index(self) -> dict[str, set[str]]:
+        """Place stem ('鹿泉', '广阳区', '普陀区') -> organisations whose name holds that place."""
+        index: dict[str, set[str]] = {}
+        for name in self.orgs:
+            for s, e in place_spans(name):
+                place = name[s:e]
+                stem = place[:-2] if place.endswith("街道") else place[:-1]
+                for key in {place, stem}:
+                    if len(key) >= 2:
+                        index.setdefault(key, set()).add(name)
+        return index
+
+    def _place_hits(self, text: str) -> list[tuple[str, tuple[int, int]]]:
+        hits = []
+        for key in sorted(self._places, key=len, reverse=True):
+            for m in re.finditer(re.escape(key), text):
+                span = (m.start(), m.end())
+                if not any(a <= span[0] < b or a < span[1] <= b for _, (a, b) in hits):
+                    hits.append((key, span))
+        return hits
+
+
+def _is_name_char(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" and ch not in _STOP_CHARS

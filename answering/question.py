@@ -1,0 +1,308 @@
+"""Question parsing: organisations, years, items, intent and requested units, by rules (no LLM).
+
+`parse_question(text, catalog) -> ParsedQuestion`. The organisation part is delegated to
+`answering.catalog.Catalog.find_mentions`; items come from the shared vocabulary
+(`ingest.vocabulary.get_vocabulary().find_items`), so questions and facts use the same canonical names.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from answering.catalog import Catalog, OrgMention
+
+log = logging.getLogger(__name__)
+
+INTENTS = ("lookup", "difference", "growth", "share", "sum", "ranking", "trend", "list", "narrative")
+
+_CN_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
+              "八": "8", "九": "9"}
+_YEAR4 = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])\s*(年度|年|届)?")
+_YEAR2 = re.compile(r"(?<![\d.])(\d{2})\s*年(?!代)")
+_YEAR_CN = re.compile(r"([二〇零一三四五六七八九]{4})年")
+_RELATIVE = {"今年": 0, "本年度": 0, "本年": 0, "当年": 0, "去年": -1, "上一年": -1, "前年": -2}
+_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|-|—|~|～)\s*((?:19|20)\d{2})\s*年?")
+_RECENT = re.compile(r"(?:近|最近)([两二三四五六七八九十\d])年")
+
+_UNIT_ASK = [
+    (re.compile(r"(?:多少|几)\s*亿元|以亿元|单位[是为：:]?亿元|亿元计"), "亿元"),
+    (re.compile(r"(?:多少|几)\s*万元|以万元|单位[是为：:]?万元|万元计|多少万(?!元)"), "万元"),
+    (re.compile(r"(?:多少|几)\s*(?:块钱|元)|以元计|单位[是为：:]?元|精确到元"), "元"),
+]
+_COUNT_ASK = re.compile(r"(?:多少|几)\s*(件|辆|台|人|个|套|次|份|平方米|名|家|项|条|处|间|户)")
+
+_DIFF = re.compile(r"比上年|较上年|比去年|较去年|与上年相比|同上年|上年相比|增加了?多少|减少了?多少|增减|相差|差多少|"
+                   r"差额|多多少|少多少|多了多少|少了多少|变化了?多少|下降了?多少|增长了?多少(?!%|％)|对比|比较|"
+                   r"和.{1,20}比|与.{1,20}比|跟.{1,20}比|比.{1,20}(?:多|少|高|低)")
+_GROWTH = re.compile(r"增长率|增幅|降幅|增速|下降幅度|变化率|(?:增长|增加|减少|下降|变化)了?(?:百分之几|多少个?百分点|"
+                     r"多少\s*[%％]|几成|的?比例|的?幅度|率)")
+_SHARE = re.compile(r"占比|占.{0,12}(?:比例|比重|百分之|多少|几成)|比重|所占")
+_RANK = re.compile(r"最多|最高|最少|最低|最大|最小|排名|排序|排行|前[一二三四五六七八九十\d]+名?|由高到低|由低到高|从高到低|从低到高")
+_RANK_MIN = re.compile(r"最少|最低|最小|由低到高|从低到高")
+_TREND = re.compile(r"趋势|历年|逐年|各年|每年|变化情况|走势|近[两二三四五六七八九十\d]年|历史")
+_SUM = re.compile(r"加起来|之和|总和|合计多少|一共多少|总共多少|共多少|相加")
+_LIST = re.compile(r"有哪些|有哪几|包括哪些|包含哪些|哪几个|哪几项|哪些|列出|列举|分别是什么|都有什么|包括什么|名单")
+_NUMERIC_ASK = re.compile(r"多少|几|金额|数额|规模|比例|百分|%|％|数值|总额|总数|多大|多高|\d")
+_TEXT_ASK = re.compile(r"职责|职能|是什么|为什么|原因|用途|用于|用在|如何|怎么|怎样|说明|介绍|情况|内容|编码|代码|"
+                       r"名称|依据|目的|措施|含义|定义|指什么|解释|机构设置")
+_KIND = [("部门决算", "部门决算"), ("单位决算", "单位决算"), ("部门预算", "部门预算"), ("单位预算", "单位预算"),
+         ("决算", "决算")]
+_YEAR_END = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:底|末|年底|年末|12月31日)")
+_PREVIOUS = re.compile(r"上年末|上年底|上一年末|年初数|期初|上年度末")
+_FOLLOWUP = re.compile(r"^(?:那|那么|那它|它|其|该单位|这个单位|此单位|同一单位|还有|再看|换成)|呢[？?！!。.\s]*$")
+_PRONOUN = re.compile(r"它|其|该单位|这个单位|此单位|该部门|这个部门|该局")
+
+# Words stripped from the topic before label matching (question words, fillers).
+_FILLERS = re.compile(
+    r"请问|请告诉我|告诉我|我想知道|我想了解|想知道|查询|查一下|查看|帮我|一下|是多少|多少钱|多少元|多少万元|多少亿元|"
+    r"多少|是什么|有哪些|有哪几个|哪些|什么|分别|各自|各是|大概|大约|具体|一共|总共|共计|安排了|安排|"
+    r"预算数|预算额|预算金额|金额|数额|数值|情况|吗|呢|吧|啊|呀|那么|"
+    r"占多少比例|占比|比例|上年末|上年底|年末|年底|比上年|较上年|比去年|较去年|增加了|减少了|增加|减少|相比|"
+    r"哪个单位|哪个部门|哪个|最多|最高|最少|最低|最大|最小|排名|排序|增长了|增长|百分之几|多少个百分点|百分点|幅度"
+)
+_EDGE_CHARS = "的和与及跟同是为有了呢吗吧在对比中其它那这占共计约"
+_PUNCT = re.compile(r"[？?！!。，,、；;：:（）()“”\"'‘’《》\s]+")
+# A question naming only the budget as a whole ('预算是多少') asks for the overall total.
+_WHOLE_BUDGET = re.compile(r"^(?:部门|单位)?(?:预算|决算|总预算|预算总额|总额|收支|收支预算|预算收支|全年预算)$")
+TOTAL_ITEMS = ("收支总额", "支出总计", "收入总计", "支出合计", "收入合计")
+
+
+@dataclass
+class ParsedQuestion:
+    text: str
+    orgs: list[str] = field(default_factory=list)  # resolved organisations, in order of mention
+    org_candidates: list[list[str]] = field(default_factory=list)  # ambiguous mentions
+    unknown_org: str | None = None  # an organisation mentioned but not in the corpus
+    mentions: list[OrgMention] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    year_note: str | None = None  # how a relative year was read ('今年' -> 2025)
+    year_end: bool = False  # '2016年底' (a balance at year end)
+    period: str = "current"  # 'previous' for 上年末 / 年初 figures
+    items: list[str] = field(default_factory=list)  # canonical items (vocabulary)
+    codes: list[str] = field(default_factory=list)  # subject codes (explicit or from an item path)
+    terms: list[str] = field(default_factory=list)  # label terms left after removing org, years, fillers
+    topic: str = ""  # the label part of the question as one string
+    intent: str = "lookup"
+    unit: str | None = None  # money unit asked for ('元', '万元', '亿元')
+    count_unit: str | None = None  # counting word asked for ('件', '辆', '人')
+    kind_hint: str | None = None  # '部门预算' | '单位预算' | '部门决算' | '单位决算' | '决算' | None
+    ascending: bool = False  # ranking direction (最少/最低)
+    followup: bool = False  # elliptical: leans on the previous turn
+    compare_with_previous: bool = False  # '比上年', '较上年'
+    wants_text: bool = False  # asks for words (a code, a name, a reason), not a figure
+
+    @property
+    def org(self) -> str | None:
+        return self.orgs[0] if self.orgs else None
+
+    @property
+    def year(self) -> int | None:
+        return self.years[0] if self.years else None
+
+    def describe(self) -> str:
+        """'鹿泉区信访局本级 2021年 三公经费' (shown to the user as 理解为：…)."""
+        parts = []
+        if self.orgs:
+            parts.append("、".join(self.orgs))
+        elif self.org_candidates:
+            parts.append("（单位不明确）")
+        if self.years:
+            parts.append("、".join(f"{y}年" for y in self.years) + ("底" if self.year_end else ""))
+        if self.period == "previous":
+            parts.append("上年末")
+        label = "、".join(self.items) if self.items else self.topic
+        if label:
+            parts.append(label)
+        if self.intent != "lookup":
+            parts.append(f"（{INTENT_NAMES[self.intent]}）")
+        return " ".join(parts)
+
+
+INTENT_NAMES = {"lookup": "查询", "difference": "差额比较", "growth": "增减幅度", "share": "占比", "sum": "合计",
+                "ranking": "排序", "trend": "历年变化", "list": "列举", "narrative": "文字说明"}
+
+
+def _vocabulary():
+    try:
+        from ingest.vocabulary import get_vocabulary
+
+        return get_vocabulary()
+    except Exception:  # pragma: no cover - vocabulary missing: label terms only
+        log.warning("vocabulary unavailable; questions are matched on label text only", exc_info=True)
+        return None
+
+
+def _normalize(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text or "")
+    return text.strip()
+
+
+def parse_question(text: str, catalog: Catalog) -> ParsedQuestion:
+    text = _normalize(text)
+    pq = ParsedQuestion(text=text)
+    consumed: list[tuple[int, int]] = []
+
+    # --- organisations -------------------------------------------------------------------
+    pq.mentions = catalog.find_mentions(text)
+    for m in pq.mentions:
+        consumed.append((m.start, m.end))
+        if not m.candidates:
+            if pq.unknown_org is None:
+                pq.unknown_org = m.text
+        elif m.resolved:
+            if m.resolved not in pq.orgs:
+                pq.orgs.append(m.resolved)
+        else:
+            pq.org_candidates.append(list(m.candidates))
+    # an ambiguous mention consistent with a resolved one ('普陀区' + '商务委') adds nothing
+    pq.org_candidates = [c for c in pq.org_candidates if not set(c) & set(pq.orgs)]
+    # two ambiguous mentions narrowing each other ('普陀区' … '财政局'): intersect
+    if len(pq.org_candidates) > 1:
+        common = set.intersection(*map(set, pq.org_candidates))
+        if len(common) == 1:
+            pq.orgs.append(common.pop())
+            pq.org_candidates = []
+
+    # --- years ---------------------------------------------------------------------------
+    _parse_years(text, pq, catalog, consumed)
+
+    # --- kind, units, period -----------------------------------------------------------------
+    for word, kind in _KIND:
+        if word in text:
+            pq.kind_hint = kind
+            break
+    for pattern, unit in _UNIT_ASK:
+        if pattern.search(text):
+            pq.unit = unit
+            break
+    m = _COUNT_ASK.search(text)
+    if m:
+        pq.count_unit = m.group(1)
+    if _PREVIOUS.search(text):
+        pq.period = "previous"
+
+    # --- items and label terms -------------------------------------------------------------
+    _parse_items(text, pq, consumed)
+
+    # --- intent ------------------------------------------------------------------------------
+    pq.intent = _intent(text, pq)
+    pq.compare_with_previous = bool(re.search(r"比上年|较上年|比去年|较去年|与上年|同上年|上年相比|同比", text))
+    pq.followup = bool(_FOLLOWUP.search(text)) or bool(_PRONOUN.search(text) and not pq.orgs)
+    pq.ascending = bool(_RANK_MIN.search(text))
+    return pq
+
+
+def _parse_years(text: str, pq: ParsedQuestion, catalog: Catalog, consumed: list[tuple[int, int]]) -> None:
+    years: list[int] = []
+    for m in _YEAR_CN.finditer(text):
+        years.append(int("".join(_CN_DIGITS.get(c, "") for c in m.group(1)) or 0))
+        consumed.append(m.span())
+    m = _YEAR_RANGE.search(text)
+    if m:
+        a, b = sorted((int(m.group(1)), int(m.group(2))))
+        if b - a <= 30:
+            years.extend(range(a, b + 1))
+            consumed.append(m.span())
+    end = _YEAR_END.search(text)
+    if end:
+        years.append(int(end.group(1)))
+        consumed.append(end.span())
+    for m in _YEAR4.finditer(text):
+        if any(s <= m.start() < e for s, e in consumed):
+            continue
+        # '2019年12月31日' style dates count; so does a bare 2021
+        years.append(int(m.group(1)))
+        consumed.append(m.span())
+    for m in _YEAR2.finditer(text):
+        if any(s <= m.start() < e for s, e in consumed):
+            continue
+        years.append(2000 + int(m.group(1)))
+        consumed.append(m.span())
+    if end:
+        pq.year_end = True
+    scope = pq.orgs[0] if len(pq.orgs) == 1 else None
+    ref = catalog.latest_year(scope) if (scope or len(catalog.years()) >= 1) else None
+    for word, delta in _RELATIVE.items():
+        idx = text.find(word)
+        if idx < 0 or any(s <= idx < e for s, e in consumed):
+            continue
+        if "上年末" in text and word == "上一年":
+            continue
+        if ref is None:
+            pq.year_note = f"“{word}”无法确定具体年度"
+            continue
+        years.append(ref + delta)
+        consumed.append((idx, idx + len(word)))
+        where = f"{scope}最新文件" if scope else "语料中最新文件"
+        pq.year_note = f"“{word}”按{where}年度理解为{ref + delta}年"
+    m = _RECENT.search(text)
+    if m and not years and ref is not None:
+        n = int(_CN_DIGITS.get(m.group(1), m.group(1))) if m.group(1) not in "两" else 2
+        years.extend(range(ref - n + 1, ref + 1))
+        pq.year_note = f"“{m.group(0)}”按最新文件年度理解为{ref - n + 1}—{ref}年"
+    pq.years = sorted(dict.fromkeys(y for y in years if 1990 <= y <= 2100), key=years.index)
+
+
+def _parse_items(text: str, pq: ParsedQuestion, consumed: list[tuple[int, int]]) -> None:
+    voc = _vocabulary()
+    # explicit subject codes ('2010308', '30208')
+    for m in re.finditer(r"(?<!\d)(\d{3}(?:\d{2}){0,2})(?!\d)", text):
+        if any(s <= m.start() < e for s, e in consumed):
+            continue
+        code = m.group(1)
+        if voc is not None and voc.code_name(code):
+            pq.codes.append(code)
+            consumed.append(m.span())
+    if voc is not None:
+        found = [(it, s, e) for it, s, e in voc.find_items(text) if not any(a <= s < b for a, b in consumed)]
+        for it, s, e in found:
+            if it.name not in pq.items:
+                pq.items.append(it.name)
+        # a 类/款/项 path ('商贸事务行政运行') names one subject: keep the child code under its parent
+        coded = [it for it, _, _ in found if it.codes]
+        for parent, child in zip(coded, coded[1:]):
+            hits = [c for c in child.codes if any(c.startswith(p) and len(c) > len(p) for p in parent.codes)]
+            if len(hits) == 1 and hits[0] not in pq.codes:
+                pq.codes.append(hits[0])
+    # label terms: what is left once organisations, years and question words are removed
+    chars = list(text)
+    for s, e in consumed:
+        for i in range(s, min(e, len(chars))):
+            chars[i] = " "
+    rest = "".join(chars)
+    rest = re.sub(r"(?:19|20)?\d{2}\s*年(?:度)?|\d+", " ", rest)
+    for word, _ in _KIND:
+        rest = rest.replace(word, " ")
+    rest = _FILLERS.sub(" ", rest)
+    terms = [t.strip(_EDGE_CHARS) for t in _PUNCT.split(rest)]
+    terms = [t for t in terms if len(t) >= 2]
+    pq.terms = terms
+    pq.topic = "".join(terms)
+    if not pq.items and not pq.codes and (not terms or all(_WHOLE_BUDGET.match(t) for t in terms)):
+        if re.search(r"预算|决算|收支", text) and not _TEXT_ASK.search(text):
+            pq.items = [TOTAL_ITEMS[0]]
+
+
+def _intent(text: str, pq: ParsedQuestion) -> str:
+    numeric = bool(_NUMERIC_ASK.search(re.sub(r"(?:19|20)\d{2}\s*年?", "", text)))
+    pq.wants_text = bool(_TEXT_ASK.search(text)) and not numeric
+    if _LIST.search(text) and not numeric:
+        return "list" if not re.search(r"职责|职能|主要", text) else "narrative"
+    if _RANK.search(text):
+        return "ranking"
+    if _GROWTH.search(text):
+        return "growth"
+    if _SHARE.search(text) and not re.search(r"占用", text):
+        return "share"
+    if len(pq.years) >= 2 and not _DIFF.search(text) or _TREND.search(text):
+        return "trend" if not _DIFF.search(text) else "difference"
+    if _DIFF.search(text) or (len(pq.orgs) >= 2 and re.search(r"比|对比|比较|哪个", text)):
+        return "difference"
+    if _SUM.search(text) and (len(pq.orgs) >= 2 or len(pq.items) >= 2 or len(pq.years) >= 2):
+        return "sum"
+    if pq.wants_text:
+        return "narrative"
+    return "lookup"

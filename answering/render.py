@@ -1,0 +1,135 @@
+"""Chinese answer templates and number formatting. Every sentence the user reads is built here."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from budgetqa.records import Citation, Fact
+
+MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+COMPUTED = "（计算结果）"
+
+
+def fmt_number(value: Decimal, max_places: int = 6) -> str:
+    """Exact decimal with thousands separators, no float noise: 37151.4655 -> '37,151.4655'."""
+    q = value.quantize(Decimal(1).scaleb(-max_places)).normalize()
+    sign = "-" if q < 0 else ""
+    q = abs(q)
+    text = format(q, "f")
+    whole, _, frac = text.partition(".")
+    whole = f"{int(whole):,}"
+    return sign + whole + (f".{frac}" if frac else "")
+
+
+def fmt_value(fact: Fact, unit: str | None = None) -> str:
+    """A fact's value as printed (unit as disclosed), or converted exactly when another money unit is asked."""
+    if unit and unit != fact.unit and unit in MONEY_UNITS and fact.value_yuan is not None:
+        converted = fact.value_yuan / MONEY_UNITS[unit]
+        return f"{fmt_number(converted)}{unit}（原文为{printed(fact)}）"
+    return printed(fact)
+
+
+def printed(fact: Fact) -> str:
+    text = (fact.value_text or fmt_number(fact.value)).strip()
+    if fact.unit and not text.endswith(fact.unit):
+        text += fact.unit
+    return text
+
+
+def fmt_money(value_yuan: Decimal, unit: str) -> str:
+    return f"{fmt_number(value_yuan / MONEY_UNITS[unit])}{unit}"
+
+
+def fmt_plain(value: Decimal, unit: str) -> str:
+    return f"{fmt_number(value)}{unit}"
+
+
+def clean_label(label: str) -> str:
+    """'一、一般公共服务支出' -> '一般公共服务支出'; '其中：公务用车购置费' -> '公务用车购置费'."""
+    try:
+        from ingest.vocabulary import normalize_label
+
+        out = normalize_label(label)
+    except Exception:  # pragma: no cover
+        out = label.strip()
+    return out or label.strip()
+
+
+def fact_label(fact: Fact) -> str:
+    row = clean_label(fact.row_label)
+    col = clean_label(fact.column_label or "")
+    generic_cols = ("", "合计", "金额", "预算数", "决算数", "数值", "值", "本年预算数", "预算", "价值", "小计", "总计")
+    if col and col not in generic_cols and col not in row and not col.startswith("价值") and "栏次" not in col:
+        return f"{row}（{col}）"
+    return row
+
+
+def where(c: Citation) -> str:
+    """'《file.pdf》第9页' or '《file.txt》' followed by the locator."""
+    page = f"第{c.page}页" if c.page else ""
+    loc = f"，{c.locator}" if c.locator else ""
+    return f"《{c.doc}》{page}{loc}"
+
+
+def source_line(c: Citation) -> str:
+    return f"来源：{where(c)}"
+
+
+def short_quote(quote: str, limit: int = 120) -> str:
+    q = re.sub(r"\s+", " ", quote or "").strip()
+    return q if len(q) <= limit else q[: limit - 1] + "…"
+
+
+def year_text(year: int | None) -> str:
+    return f"{year}年" if year else ""
+
+
+def period_text(fact: Fact) -> str:
+    return {"previous": "上年（末）", "change": "增减额", "change_pct": "增减幅度"}.get(fact.period, "")
+
+
+# --- whole-answer templates ---------------------------------------------------------------
+
+def lookup_sentence(org: str, fact: Fact, unit: str | None, year: int | None) -> str:
+    prefix = "上年末" if fact.period == "previous" else ""
+    return f"{org}{year_text(year)}{prefix}{fact_label(fact)}为{fmt_value(fact, unit)}。"
+
+
+def not_found_text(what: str, coverage: str | None = None, hint: str | None = None) -> str:
+    text = f"未找到{what}的数据：所收录文件未披露该项。"
+    if coverage:
+        text += coverage
+    if hint:
+        text += hint
+    return text
+
+
+def unknown_org_text(mention: str, known: list[str]) -> str:
+    listed = "、".join(known[:12]) + ("等" if len(known) > 12 else "")
+    return f"未找到“{mention}”的预算文件：语料中没有该单位。已收录的单位有：{listed}。"
+
+
+def ambiguous_text(mention: str, candidates: list[tuple[str, str]]) -> str:
+    lines = "；".join(f"{name}（{cov}）" for name, cov in candidates)
+    return f"问题中的“{mention}”可对应多个单位：{lines}。请说明具体是哪个单位。"
+
+
+def coverage_sentence(org: str, coverage: str) -> str:
+    return f"语料中{org}的文件为：{coverage}。"
+
+
+def refused_empty() -> str:
+    return "请输入一个关于预算公开文件的问题，例如：“鹿泉区信访局2021年三公经费是多少？”"
+
+
+def refused_too_long(limit: int) -> str:
+    return f"问题过长（超过{limit}个字），请精简后再问。"
+
+
+def passages_intro(n: int) -> str:
+    return "文件中的相关原文如下：" if n > 1 else "文件中的相关原文："
+
+
+def nothing_relevant(scope: str | None) -> str:
+    where_ = f"在{scope}的文件中" if scope else "在所收录的文件中"
+    return f"{where_}未找到与该问题相关的内容（未披露）。"

@@ -1,0 +1,198 @@
+"""Finding records: what was found, with every value involved and a citation for each; grouping and export."""
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable
+
+from budgetqa.records import Citation, Fact
+
+from audit.rules import SEVERITY_RANK, RULES_BY_ID
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Finding:
+    rule: str  # rule id, see audit.rules
+    severity: str  # 确定 / 疑似 / 提示
+    message: str  # Chinese, names the figures and where they are
+    doc: str  # document base name
+    item: str | None = None  # canonical item (or subject code) concerned, for grouping and evaluation
+    values: list[dict] = field(default_factory=list)  # {"role", "label", "value", "unit", "value_wan"}
+    citations: list[Citation] = field(default_factory=list)
+    fact_ids: list[int] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list, repr=False, compare=False)  # in-process only
+
+    @property
+    def page(self) -> int | None:
+        return next((c.page for c in self.citations if c.page is not None), None)
+
+    @property
+    def title(self) -> str:
+        r = RULES_BY_ID.get(self.rule)
+        return r.title if r else self.rule
+
+    def key(self) -> tuple:
+        return (self.doc, self.rule, self.item, tuple(sorted(id(f) for f in self.facts)),
+                self.message if not self.facts else "")
+
+    def to_json(self) -> dict:
+        return {
+            "doc": self.doc, "page": self.page, "rule": self.rule, "severity": self.severity,
+            "message": self.message, "item": self.item, "values": self.values,
+            "citations": [c.to_json() for c in self.citations],
+        }
+
+
+def fmt_wan(yuan: Decimal | None) -> str:
+    """A money amount in 元 shown in 万元 without noise: 327800 -> '32.78'."""
+    if yuan is None:
+        return "?"
+    wan = (Decimal(yuan) / Decimal(10000)).quantize(Decimal("0.000001")).normalize()
+    text = format(wan, "f")
+    return text
+
+
+_FACTORS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+
+def fmt_money(yuan: Decimal, unit: str = "万元") -> str:
+    """An amount in 元 written in `unit`: (387800, '万元') -> '38.78万元'; (1234, '元') -> '1,234元'."""
+    factor = _FACTORS.get(unit, Decimal(10000))
+    unit = unit if unit in _FACTORS else "万元"
+    v = (Decimal(yuan) / factor).quantize(Decimal("0.0001")).normalize()
+    if v == v.to_integral():
+        v = v.quantize(Decimal(1))
+    text = f"{v:,f}" if unit == "元" else format(v, "f")
+    return f"{text}{unit}"
+
+
+def shown(f: Fact) -> str:
+    """A fact's value as printed, with its unit: '32.78万元', '371,514,655.00元'."""
+    return f"{f.value_text}{f.unit}" if f.unit and not f.value_text.endswith(f.unit) else f.value_text
+
+
+def value_entry(f: Fact, role: str) -> dict:
+    return {
+        "role": role, "label": f.row_label or f.item or "", "item": f.item, "value": f.value_text,
+        "unit": f.unit, "value_wan": fmt_wan(f.value_yuan) if f.value_yuan is not None else None,
+    }
+
+
+def make_finding(rule_id: str, severity: str, ctx, message: str, facts: Iterable[tuple[str, Fact]],
+                 item: str | None = None, extra: Iterable[tuple[dict, Citation]] = ()) -> Finding:
+    """A finding citing each (role, fact); `extra` adds values that are not facts (e.g. a sentence's year)."""
+    f = Finding(rule=rule_id, severity=severity, message=message, doc=ctx.name, item=item)
+    for role, fact in facts:
+        f.values.append(value_entry(fact, role))
+        f.citations.append(fact.citation(ctx.name))
+        f.facts.append(fact)
+        if fact.fact_id is not None:
+            f.fact_ids.append(fact.fact_id)
+    for value, citation in extra:
+        f.values.append(value)
+        f.citations.append(citation)
+    return f
+
+
+def dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in findings:
+        k = f.key()
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
+    return out
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.doc, SEVERITY_RANK.get(f.severity, 9), f.page or 0, f.rule))
+
+
+def group_by_doc(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
+    out: dict[str, list[Finding]] = {}
+    for f in sort_findings(findings):
+        out.setdefault(f.doc, []).append(f)
+    return out
+
+
+def findings_for_facts(findings: Iterable[Finding], fact_ids: Iterable[int]) -> list[Finding]:
+    """The findings that involve any of the given facts (the answer engine warns about those)."""
+    wanted = {i for i in fact_ids if i is not None}
+    return [f for f in findings if wanted.intersection(f.fact_ids)]
+
+
+def notice_for(findings: Iterable[Finding]) -> str:
+    """One Chinese notice for an answer whose figures are involved in findings ('' when none)."""
+    found = [f for f in sort_findings(findings) if f.severity != "提示"]
+    if not found:
+        return ""
+    parts = [f"{f.message}（{f.severity}）" for f in found[:3]]
+    more = f"等{len(found)}处问题" if len(found) > 3 else ""
+    return "注意：该文件中" + "；".join(p.removeprefix("该文件中") for p in parts) + more + "。请核对原文。"
+
+
+# --- export -------------------------------------------------------------------------------
+COLUMNS = ["文件", "页码", "规则", "规则名称", "严重程度", "项目", "说明", "涉及数值", "出处"]
+
+
+def to_json(findings: Iterable[Finding]) -> dict:
+    return {"findings": [f.to_json() for f in sort_findings(findings)]}
+
+
+def _rows(findings: Iterable[Finding]) -> list[list]:
+    rows = []
+    for f in sort_findings(findings):
+        values = "；".join(f"{v['role']}：{v['label']} {v['value']}{v.get('unit') or ''}" for v in f.values)
+        cites = "；".join(
+            f"{c.doc}{f' 第{c.page}页' if c.page else ''} {c.locator}：{c.quote[:120]}" for c in f.citations
+        )
+        rows.append([f.doc, f.page or "", f.rule, f.title, f.severity, f.item or "", f.message, values, cites])
+    return rows
+
+
+def export(findings: list[Finding], path: Path | str) -> Path:
+    """Write findings as a working paper: .csv (UTF-8 with BOM, opens in Excel), .xlsx or .json."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(COLUMNS)
+            w.writerows(_rows(findings))
+    elif suffix == ".xlsx":
+        _write_xlsx(findings, path)
+    elif suffix == ".json":
+        path.write_text(json.dumps(to_json(findings), ensure_ascii=False, indent=2), encoding="utf-8")
+    else:
+        raise ValueError(f"unsupported export format '{suffix}' (use .csv, .xlsx or .json)")
+    log.info("wrote %d findings to %s", len(findings), path)
+    return path
+
+
+def _write_xlsx(findings: list[Finding], path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "审核发现"
+    ws.append(COLUMNS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in _rows(findings):
+        ws.append(row)
+    widths = [28, 6, 16, 20, 8, 18, 60, 50, 80]
+    for i, w in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + i)].width = w
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    wb.save(path)

@@ -1,0 +1,107 @@
+"""Streamlit pieces shared by the pages: an answer with its sources, a citation, a chart."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from webui import formatting as fmt
+from webui.highlight import highlight_html
+from webui.page_image import render_page_png
+
+log = logging.getLogger(__name__)
+
+QUOTE_STYLE = (
+    "border-left:4px solid #f0b400;background:#fffbea;padding:0.6rem 0.9rem;margin:0.3rem 0 0.6rem 0;"
+    "white-space:normal;line-height:1.7;color:#222"
+)
+MAX_PAGE_IMAGES = 6  # per answer: page images are rendered for its first citations only
+
+
+def render_answer(answer: dict, key: str, docs_by_name: dict[str, Any], show_images: bool = True) -> None:
+    """The answer text, how it was understood, arithmetic, chart, notices and its checkable sources."""
+    status = answer.get("status")
+    st.markdown(answer.get("answer") or "")
+    meta = [f"状态：{fmt.STATUS_LABELS.get(status, status)}"]
+    if answer.get("interpretation"):
+        meta.append(f"理解为：{answer['interpretation']}")
+    if answer.get("mode") and answer["mode"] != "template":
+        meta.append(fmt.MODE_LABELS.get(answer["mode"], answer["mode"]))
+    st.caption(" ｜ ".join(meta))
+    if answer.get("computed"):
+        st.markdown("**计算过程**")
+        st.code(answer["computed"], language=None)
+    render_chart(answer.get("facts") or [])
+    for notice in answer.get("notices") or []:
+        st.warning(notice, icon="⚠️")
+    citations = answer.get("citations") or []
+    if citations:
+        st.markdown(f"**来源（{len(citations)}）** — 点开可查看原文，引用的数字已高亮")
+        for i, c in enumerate(citations, 1):
+            render_citation(answer, fmt.as_dict(c), i, f"{key}-c{i}", docs_by_name,
+                            show_image=show_images and i <= MAX_PAGE_IMAGES)
+    elif status == "answered":
+        st.caption("（此回答没有附来源）")
+
+
+def render_citation(answer: dict, c: dict, number: int, key: str, docs_by_name: dict[str, Any],
+                    show_image: bool = True) -> None:
+    targets = fmt.targets_for_citation(answer, c)
+    with st.expander(fmt.citation_title(c, number), expanded=False):
+        quote = c.get("quote") or ""
+        st.markdown(f'<div style="{QUOTE_STYLE}">{highlight_html(quote, targets)}</div>', unsafe_allow_html=True)
+        st.markdown(citation_details(c))
+        doc = docs_by_name.get(c.get("doc"))
+        if show_image and doc is not None and doc.format == "pdf" and c.get("page"):
+            png = render_page_png(doc.path, int(c["page"]), quote, frozenset(targets), crop=True)
+            if png:
+                st.image(png, caption=f"{doc.name} 第{c['page']}页（局部）：黄框为引用段落，红框为引用数字",
+                         width="stretch")
+            else:
+                st.caption("（无法显示该页图片：原文件不可读或已移动）")
+
+
+def citation_details(c: dict) -> str:
+    lines = [f"- 文件：{c.get('doc') or '（未知）'}"]
+    lines.append(f"- 页码：第{c['page']}页" if c.get("page") else "- 页码：（文本文件，无页码）")
+    if c.get("locator"):
+        lines.append(f"- 位置：{c['locator']}")
+    return "\n".join(lines)
+
+
+def render_chart(facts: list[dict]) -> None:
+    rows = fmt.chart_rows(facts)
+    if not rows:
+        return
+    data, unit = rows
+    import altair as alt
+    import pandas as pd
+
+    frame = pd.DataFrame(data)
+    color = alt.Color("item:N", title="项目") if frame["item"].nunique() > 1 else alt.value("#4c78a8")
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("label:N", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", title=unit or "数值"),
+            color=color,
+            tooltip=[alt.Tooltip("label:N", title="对象"), alt.Tooltip("value:Q", title=unit or "数值")],
+        )
+        .properties(height=260)
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def docs_by_name(store: Any) -> dict[str, Any]:
+    try:
+        return {d.name: d for d in store.list_documents()}
+    except Exception:
+        log.exception("cannot list documents")
+        return {}
+
+
+def file_exists(path: str) -> bool:
+    return Path(path).is_file()

@@ -1,0 +1,80 @@
+"""Find the cited figures inside a quote and mark them (<mark>) as HTML, escaping everything else."""
+from __future__ import annotations
+
+import html
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Iterable
+
+# An Arabic number as printed: ASCII thousands separators, optional decimals ('，' is punctuation).
+NUMBER_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])")
+_YEAR_RE = re.compile(r"^(19|20)\d\d$")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def to_decimal(text: str | int | float | Decimal | None) -> Decimal | None:
+    """A printed number ('37,151,500.00', '80', Decimal) as Decimal; None when it is not one."""
+    if text is None:
+        return None
+    if isinstance(text, Decimal):
+        return text
+    s = str(text).translate(_FULL_WIDTH).replace(",", "").strip()
+    try:
+        return Decimal(s)
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def numbers_in(text: str, skip_years: bool = True) -> list[Decimal]:
+    """Every Arabic number of a text (answer text), without the years ('2021年') when asked."""
+    out = []
+    for m in NUMBER_RE.finditer(text.translate(_FULL_WIDTH)):
+        token = m.group(1)
+        if skip_years and _YEAR_RE.match(token) and text[m.end():m.end() + 1] == "年":
+            continue
+        value = to_decimal(token)
+        if value is not None:
+            out.append(value)
+    return out
+
+
+def target_values(facts: Iterable[dict] = (), answer_text: str | None = None) -> set[Decimal]:
+    """The values worth marking: each fact's printed value and its 万元/元 forms; else the answer's numbers."""
+    targets: set[Decimal] = set()
+    for fact in facts:
+        for key in ("value", "value_wan"):
+            v = to_decimal(fact.get(key))
+            if v is not None:
+                targets.add(v)
+        wan = to_decimal(fact.get("value_wan"))
+        if wan is not None:
+            targets.add(wan * 10000)  # the same money printed in 元
+    if not targets and answer_text:
+        targets.update(numbers_in(answer_text))
+    return targets
+
+
+def same_value(a: Decimal, b: Decimal) -> bool:
+    return a.compare(b) == 0
+
+
+def matches(token: str, targets: set[Decimal]) -> bool:
+    value = to_decimal(token)
+    return value is not None and any(same_value(value, t) for t in targets)
+
+
+def highlight_html(quote: str, targets: set[Decimal]) -> str:
+    """The quote as safe HTML with every number equal to a target wrapped in <mark>; newlines kept."""
+    out, pos = [], 0
+    for m in NUMBER_RE.finditer(quote.translate(_FULL_WIDTH)):
+        if not matches(m.group(1), targets):
+            continue
+        out.append(html.escape(quote[pos:m.start()]))
+        out.append(f"<mark>{html.escape(quote[m.start():m.end()])}</mark>")
+        pos = m.end()
+    out.append(html.escape(quote[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def has_match(quote: str, targets: set[Decimal]) -> bool:
+    return any(matches(m.group(1), targets) for m in NUMBER_RE.finditer(quote.translate(_FULL_WIDTH)))

@@ -1,0 +1,61 @@
+"""Documents page: what the assistant knows (organisation, year, kind, pages, facts) and what to watch."""
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from webui import services
+
+log = logging.getLogger(__name__)
+
+
+def document_rows(store, docs) -> list[dict]:
+    """One row per stored document, with the pages that would need OCR counted in its warnings."""
+    rows = []
+    for d in docs:
+        try:
+            ocr = store.ocr_pages(d.id)
+        except Exception:
+            log.exception("cannot read OCR pages of %s", d.name)
+            ocr = []
+        notes = list(d.warnings)
+        if ocr:
+            notes.insert(0, f"{len(ocr)} 页需要 OCR（第{'、'.join(map(str, ocr[:10]))}{'…' if len(ocr) > 10 else ''}页），这些页的内容无法检索")
+        rows.append({
+            "文件": d.name, "机构": d.org or "（未识别）", "年度": d.year, "类型": d.kind or "（未识别）",
+            "格式": d.format.upper(), "页数": d.pages, "表格": d.tables, "数字": d.facts, "文本块": d.chunks,
+            "提示": "；".join(notes), "导入时间": d.ingested_at,
+        })
+    return rows
+
+
+def render() -> None:
+    settings = services.load_settings()
+    store = services.store(settings)
+    st.title("资料目录")
+    try:
+        docs = store.list_documents()
+    except Exception:
+        log.exception("cannot list documents")
+        st.error("暂时无法读取资料库。")
+        return
+    if not docs:
+        st.info("资料库还是空的。")
+        return
+    rows = document_rows(store, docs)
+    c1, c2, c3 = st.columns(3)
+    c1.metric("文件", len(docs))
+    c2.metric("机构", len({d.org for d in docs if d.org}))
+    c3.metric("可引用的数字", sum(d.facts for d in docs))
+    st.dataframe(rows, hide_index=True, width="stretch",
+                 column_config={"年度": st.column_config.NumberColumn(format="%d")})
+    flagged = [r for r in rows if r["提示"]]
+    if flagged:
+        st.subheader("需要注意")
+        for r in flagged:
+            st.warning(f"**{r['文件']}**：{r['提示']}")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,98 @@
+"""Process-wide resources (settings, engine, stores, ingestor), loaded once with st.cache_resource.
+
+The cached factories take the settings as JSON text, so two stores (or a test's temporary store) never share
+an engine. Modules that the other packages provide are imported lazily: a page that needs a missing module
+shows a notice instead of failing at import time.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import streamlit as st
+
+from budgetqa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def load_settings() -> Settings:
+    """Settings from the environment (BUDGETQA_*); a kiosk never calls an LLM (template answers only)."""
+    settings = Settings()
+    if settings.mode == "kiosk":
+        settings = settings.model_copy(update={"llm_base_url": None, "llm_model": None, "llm_api_key": None})
+    return settings
+
+
+def is_kiosk(settings: Settings) -> bool:
+    return settings.mode == "kiosk"
+
+
+def _key(settings: Settings) -> str:
+    return settings.model_dump_json()
+
+
+def _from_key(key: str) -> Settings:
+    return Settings(**json.loads(key))
+
+
+@st.cache_resource(show_spinner="正在加载问答引擎……")
+def _engine(key: str) -> Any:
+    from answering.engine import Engine
+
+    settings = _from_key(key)
+    log.info("loading engine on store %s (embedding %s, mode %s)", settings.store, settings.embedding_model,
+             settings.mode)
+    return Engine(settings)
+
+
+def engine(settings: Settings) -> Any:
+    return _engine(_key(settings))
+
+
+@st.cache_resource(show_spinner=False)
+def _side_store(sqlite_path: str) -> Any:
+    from retrieval.sqlite_store import open_store
+
+    return open_store(sqlite_path)
+
+
+def store(settings: Settings) -> Any:
+    """The SQLite side store, for pages that browse documents and facts without loading the engine."""
+    return _side_store(str(settings.sqlite_path))
+
+
+@st.cache_resource(show_spinner="正在准备导入……")
+def _ingestor(key: str) -> Any:
+    from ingest.pipeline import Ingestor
+
+    settings = _from_key(key)
+    return Ingestor(settings, store=_side_store(str(settings.sqlite_path)))
+
+
+def ingestor(settings: Settings) -> Any:
+    return _ingestor(_key(settings))
+
+
+def new_session() -> Any:
+    """A follow-up state for one browser session, or None while answering.conversation is not there."""
+    try:
+        from answering.conversation import Session
+    except ImportError:
+        log.warning("answering.conversation is missing: follow-up questions are not resolved")
+        return None
+    return Session()
+
+
+def after_ingest(settings: Settings) -> None:
+    """Make the engine see newly ingested documents: refresh its indexes if it can, else rebuild it."""
+    try:
+        cached = engine(settings)
+        refresh = getattr(cached, "refresh", None)
+        if callable(refresh):
+            refresh()
+            return
+    except Exception:
+        log.exception("engine refresh after ingestion failed; it will be rebuilt")
+    _engine.clear()
