@@ -9,7 +9,7 @@ from decimal import Decimal
 from answering.catalog import Catalog
 from answering.question import TOTAL_ITEMS, ParsedQuestion
 from answering.render import clean_label, fact_label
-from answering.select import Scored, rank
+from answering.select import Scored, promote_table, rank
 from budgetqa.records import Citation, Fact
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ class Found:
     best: Scored
     ranked: list[Scored] = field(default_factory=list)
     note: str | None = None  # e.g. '据2017年部门预算所列上年末数'
+    balance: bool = False  # a stock at year end (assets), shown as '2016年末'
 
     @property
     def fact(self) -> Fact:
@@ -72,7 +73,7 @@ class FactFinder:
              period: str | None = None) -> Found | None:
         """Best fact of `org` for the question's item (or `items`), in `year` or the latest covered year."""
         items = list(pq.items if items is None else items)
-        if items and set(items) <= set(TOTAL_ITEMS):
+        if pq.implied_total and items and set(items) <= set(TOTAL_ITEMS):
             items = list(TOTAL_ITEMS)  # 'the budget' may be printed as any of the totals
         want = period or pq.period
         years = self.catalog.years(org)
@@ -93,12 +94,22 @@ class FactFinder:
                 ranked = [s for s in ranked if _is_previous(s.fact, doc_year)]
             if not ranked:
                 continue
+            if not pq.unit or pq.unit == ranked[0].fact.unit:
+                ranked = promote_table(ranked)
             best = ranked[0]
-            value_year = doc_year - 1 if (shifted or best.fact.period == "previous") and doc_year else doc_year
+            previous = shifted or best.fact.period == "previous"
+            value_year = doc_year - 1 if previous and doc_year else doc_year
+            stated = _stated_year(best.fact)
+            if previous and stated is not None and stated != doc_year:
+                value_year = stated  # the sentence names its year ('2019年…预算安排4.5万元')
             note = None
-            if shifted or best.fact.period == "previous":
-                note = f"据{doc_year}年文件所列上年（末）数"
-            return Found(org, value_year if shifted or pq.year_end else doc_year, doc_year, best, ranked, note)
+            if previous:
+                kind = self.kinds.get(best.fact.doc_id) or "文件"
+                if stated is not None and stated != doc_year:
+                    note = f"据{doc_year}年{kind}"
+                else:
+                    note = f"据{doc_year}年{kind}所列上年{'末' if _is_balance(best.fact, pq) else ''}数"
+            return Found(org, value_year, doc_year, best, ranked, note, balance=_is_balance(best.fact, pq))
         return None
 
     def coverage_of(self, pq: ParsedQuestion, items: list[str] | None = None) -> list[tuple[str, int | None]]:
@@ -110,6 +121,27 @@ class FactFinder:
                 if rank(facts, pq, self.kinds, items=items, period="current"):
                     out.append((org, y))
         return out
+
+
+def _stated_year(fact: Fact) -> int | None:
+    """The one year a narrative sentence names before its figure, if any."""
+    if fact.table_index is not None or not fact.quote:
+        return None
+    head = fact.quote.split(fact.value_text)[0] if fact.value_text and fact.value_text in fact.quote else fact.quote
+    years = set(re.findall(r"((?:19|20)\d{2})\s*年", head))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+def _is_balance(fact: Fact, pq: ParsedQuestion) -> bool:
+    if pq.year_end or pq.period == "previous":
+        return True
+    try:
+        from ingest.vocabulary import get_vocabulary
+
+        it = get_vocabulary().item(fact.item) if fact.item else None
+    except Exception:  # pragma: no cover
+        it = None
+    return bool(it and it.group == "asset")
 
 
 def _is_previous(fact: Fact, doc_year: int | None) -> bool:

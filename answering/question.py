@@ -41,7 +41,7 @@ _SHARE = re.compile(r"占比|占.{0,12}(?:比例|比重|百分之|多少|几成)
 _RANK = re.compile(r"最多|最高|最少|最低|最大|最小|排名|排序|排行|前[一二三四五六七八九十\d]+名?|由高到低|由低到高|从高到低|从低到高")
 _RANK_MIN = re.compile(r"最少|最低|最小|由低到高|从低到高")
 _TREND = re.compile(r"趋势|历年|逐年|各年|每年|变化情况|走势|近[两二三四五六七八九十\d]年|历史")
-_SUM = re.compile(r"加起来|之和|总和|合计多少|一共多少|总共多少|共多少|相加")
+_SUM = re.compile(r"加起来|之和|总和|合计|总计|一共多少|总共多少|共多少|相加")
 _LIST = re.compile(r"有哪些|有哪几|包括哪些|包含哪些|哪几个|哪几项|哪些|列出|列举|分别是什么|都有什么|包括什么|名单")
 _NUMERIC_ASK = re.compile(r"多少|几|金额|数额|规模|比例|百分|%|％|数值|总额|总数|多大|多高|\d")
 _TEXT_ASK = re.compile(r"职责|职能|是什么|为什么|原因|用途|用于|用在|如何|怎么|怎样|说明|介绍|情况|内容|编码|代码|"
@@ -91,6 +91,7 @@ class ParsedQuestion:
     followup: bool = False  # elliptical: leans on the previous turn
     compare_with_previous: bool = False  # '比上年', '较上年'
     wants_text: bool = False  # asks for words (a code, a name, a reason), not a figure
+    implied_total: bool = False  # only '预算' was named: any of the overall totals answers
 
     @property
     def org(self) -> str | None:
@@ -284,6 +285,7 @@ def _parse_items(text: str, pq: ParsedQuestion, consumed: list[tuple[int, int]])
     if not pq.items and not pq.codes and (not terms or all(_WHOLE_BUDGET.match(t) for t in terms)):
         if re.search(r"预算|决算|收支", text) and not _TEXT_ASK.search(text):
             pq.items = [TOTAL_ITEMS[0]]
+            pq.implied_total = True
 
 
 def _intent(text: str, pq: ParsedQuestion) -> str:

@@ -55,13 +55,40 @@ def clean_label(label: str) -> str:
     return out or label.strip()
 
 
+_GENERIC_ROW = ("合计", "总计", "小计", "共计", "本年合计")
+
+
 def fact_label(fact: Fact) -> str:
     row = clean_label(fact.row_label)
+    if "/" in row:  # a spanned header path ('“三公”经费预算数/合计')
+        row = fact.item or clean_label(row.split("/")[0])
+    if row in _GENERIC_ROW:
+        row = fact.item if fact.item and fact.item not in _GENERIC_ROW else f"{clean_label(fact.statement)}{row}"
+    from answering.select import generic_column
+
+    row = _with_parent(fact, row)
     col = clean_label(fact.column_label or "")
-    generic_cols = ("", "合计", "金额", "预算数", "决算数", "数值", "值", "本年预算数", "预算", "价值", "小计", "总计")
-    if col and col not in generic_cols and col not in row and not col.startswith("价值") and "栏次" not in col:
-        return f"{row}（{col}）"
+    if not generic_column(fact.column_label) and col not in row:
+        return f"{row}（{re.split(r'[/／]', col)[-1]}）"
     return row
+
+
+def _with_parent(fact: Fact, row: str) -> str:
+    """A subject name used under many headings ('行政运行') gets its parent: '商贸事务（款）行政运行（项）'."""
+    if not fact.code or len(fact.code) < 5:
+        return row
+    try:
+        from ingest.vocabulary import get_vocabulary
+
+        voc = get_vocabulary()
+        item = voc.item(fact.item) if fact.item else voc.match(row)
+        parent = voc.code_name(fact.code[:-2])
+    except Exception:  # pragma: no cover
+        return row
+    if item is None or len(item.codes) < 2 or not parent or parent in row:
+        return row
+    level = "款" if len(fact.code) == 7 else "类"
+    return f"{parent}（{level}）{row}（{'项' if level == '款' else '款'}）"
 
 
 def where(c: Citation) -> str:
@@ -90,9 +117,12 @@ def period_text(fact: Fact) -> str:
 
 # --- whole-answer templates ---------------------------------------------------------------
 
-def lookup_sentence(org: str, fact: Fact, unit: str | None, year: int | None) -> str:
-    prefix = "上年末" if fact.period == "previous" else ""
-    return f"{org}{year_text(year)}{prefix}{fact_label(fact)}为{fmt_value(fact, unit)}。"
+def lookup_sentence(org: str, fact: Fact, unit: str | None, year: int | None, balance: bool = False) -> str:
+    when = f"{year}年{'末' if balance else ''}" if year else ""
+    text = f"{org}{when}{fact_label(fact)}为{fmt_value(fact, unit)}"
+    if not unit and fact.unit == "元" and fact.value_yuan is not None and abs(fact.value_yuan) >= 100000:
+        text += f"（折合{fmt_money(fact.value_yuan, '万元')}）"
+    return text + "。"
 
 
 def not_found_text(what: str, coverage: str | None = None, hint: str | None = None) -> str:

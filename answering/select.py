@@ -31,6 +31,42 @@ def norm(text: str) -> str:
     return _PUNCT.sub("", text or "")
 
 
+_QUALIFIERS = (("年初预算", ("年初预算", "预算数", "预算")), ("调整预算", ("调整预算",)), ("预算数", ("预算",)))
+
+
+def kind_allowed(kind: str | None, pq: ParsedQuestion) -> bool:
+    """'决算' asked: only final accounts answer (a plan is not an outcome), and the reverse."""
+    if not kind or not pq.kind_hint:
+        return True
+    return ("决算" in pq.kind_hint) == ("决算" in kind)
+
+
+def qualifier_allowed(fact: Fact, kind: str | None, pq: ParsedQuestion) -> bool:
+    """In a final account, '年初预算' asks for the budget column, not the outturn."""
+    if not kind or "决算" not in kind:
+        return True
+    text = f"{fact.column_label} {fact.row_label}" + (f" {fact.quote}" if fact.table_index is None else "")
+    for asked, accepted in _QUALIFIERS:
+        if asked in pq.text:
+            return any(a in text for a in accepted)
+    return True
+
+
+def clean_row(label: str) -> str:
+    return re.sub(r"^[一二三四五六七八九十\d]+[、.．]|^其中[:：]", "", label.strip())
+
+
+def generic_column(col: str | None) -> bool:
+    """'合计', '预算数', '本年收入/预算数', '一般公共预算基本支出/合计', '价值（金额单位：万元）' name no sub-item."""
+    if not col:
+        return True
+    parts = [norm(p) for p in re.split(r"[/／]", col) if p.strip()]
+    if not parts:
+        return True
+    last = parts[-1]
+    return last in _GENERIC_COLS or last.startswith(("价值", "金额")) or all(p in _GENERIC_COLS for p in parts)
+
+
 def _bigram_cover(a: str, b: str) -> int:
     """Characters of `a` covered by bigrams that also occur in `b`."""
     if len(a) < 2 or len(b) < 2:
@@ -80,29 +116,40 @@ def column_item(fact: Fact) -> str | None:
     if not col or voc is None:
         return None
     it = voc.match(col)
+    if it is None and re.search(r"[/／]", col):
+        it = voc.match(re.split(r"[/／]", col)[-1])  # '支出预算/基本支出'
     return it.name if it else None
 
 
 def score_fact(fact: Fact, pq: ParsedQuestion, items: list[str] | None = None, kind: str | None = None,
                period: str | None = None) -> Scored | None:
     """Score one fact for the question (None = cannot answer it). `items` overrides the question's items."""
+    topic = pq.topic if items is None else "".join(items)
     items = pq.items if items is None else items
+    topic = topic or "".join(items)
     want_period = period or pq.period
+    if not kind_allowed(kind, pq) or not qualifier_allowed(fact, kind, pq):
+        return None
     reasons: list[str] = []
     if fact.period in ("change", "change_pct") and want_period not in ("change", "change_pct"):
         return None
     if want_period in ("change", "change_pct") and fact.period != want_period:
         return None
     col_item = column_item(fact)
-    hits = sum(1 for it in items if it == fact.item or it == col_item)
+    row_hit = any(it == fact.item for it in items)
+    col_hit = col_item is not None and col_item != fact.item and col_item in items
+    if col_hit and not row_hit and not _GENERIC_ROWS.match(norm(fact.row_label)) \
+            and norm(clean_row(fact.row_label)) not in norm(pq.text):
+        col_hit = False  # '卫生健康支出 / 基本支出' does not answer '基本支出'
+    hits = int(row_hit) + int(col_hit)
     code_hit = bool(pq.codes) and fact.code is not None and fact.code in pq.codes
     code_miss = bool(pq.codes) and fact.code is not None and fact.code not in pq.codes
     label = fact.row_label
-    sim = similarity(pq.topic or "".join(items), label)
+    sim = similarity(topic, label)
     if _GENERIC_ROWS.match(norm(label)):
-        sim = max(sim * 0.5, 0.9 * similarity(pq.topic or "".join(items), f"{fact.statement}{label}"))
-    if fact.column_label and norm(fact.column_label) not in _GENERIC_COLS:
-        sim = max(sim, 0.95 * similarity(pq.topic, f"{label}{fact.column_label}"))
+        sim = max(sim * 0.5, 0.9 * similarity(topic, f"{fact.statement}{label}"))
+    if not generic_column(fact.column_label):
+        sim = max(sim, 0.95 * similarity(topic, f"{label}{fact.column_label}"))
     if items:
         if not hits and not code_hit and sim < 0.8:
             return None
@@ -116,7 +163,7 @@ def score_fact(fact: Fact, pq: ParsedQuestion, items: list[str] | None = None, k
         score -= 3.0
     # the column: a named column must be asked for; otherwise prefer totals
     col = norm(fact.column_label or "")
-    if col and col not in _GENERIC_COLS and not col.startswith("价值"):
+    if not generic_column(fact.column_label):
         if col_item and col_item in items and col_item != fact.item:
             score += 0.5
         elif _COUNT_COL.search(col) and pq.count_unit:
@@ -166,10 +213,36 @@ def rank(facts: list[Fact], pq: ParsedQuestion, kinds: dict[str, str | None], it
     return scored
 
 
+def _half_ulp_yuan(f: Fact) -> Decimal:
+    """Half a unit of the last printed digit, in 元 ('37,151.47' 万元 -> 50 元)."""
+    exp = f.value.as_tuple().exponent
+    scale = (f.value_yuan / f.value) if f.value else Decimal(1)
+    return Decimal(1).scaleb(exp if isinstance(exp, int) else 0) * abs(scale) / 2
+
+
 def same_value(a: Fact, b: Fact) -> bool:
+    """Equal figures, allowing for one of them being printed rounded in a larger unit."""
     if a.value_yuan is not None and b.value_yuan is not None:
-        return a.value_yuan == b.value_yuan
+        if a.value_yuan == b.value_yuan:
+            return True
+        tol = max(_half_ulp_yuan(a), _half_ulp_yuan(b))
+        return abs(a.value_yuan - b.value_yuan) <= tol
     return a.value == b.value and a.unit == b.unit
+
+
+def promote_table(ranked: list[Scored]) -> list[Scored]:
+    """A narrative figure stated also in a table cell (same item, same value): the cell leads, the
+    sentence corroborates."""
+    if not ranked or ranked[0].fact.table_index is not None:
+        return ranked
+    best = ranked[0]
+    for s in ranked[1:6]:
+        f = s.fact
+        if f.table_index is not None and f.doc_id == best.fact.doc_id and s.item_hits >= best.item_hits \
+                and best.item_hits and f.item == best.fact.item and f.period == best.fact.period \
+                and same_value(f, best.fact) and s.score >= best.score - 1.5:
+            return [s] + [r for r in ranked if r is not s]
+    return ranked
 
 
 def corroborating(best: Scored, others: list[Scored], limit: int = 2) -> list[Fact]:

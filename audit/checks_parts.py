@@ -9,7 +9,7 @@ from decimal import Decimal
 from budgetqa.records import Fact
 
 from audit.context import DocContext, close, clusters, tight_binding, tolerance
-from audit.findings import Finding, fmt_money, make_finding, shown
+from audit.findings import Finding, display, fmt_money, make_finding, shown
 from audit.labels import change_sign, item_of_label
 from audit.rules import CERTAIN, SUSPECTED, Relation, Rule
 
@@ -19,7 +19,7 @@ _MAX_COMBINATIONS = 4096
 
 def amount(f: Fact) -> Decimal:
     """Money in 元, signed for stated changes (减少 -> negative)."""
-    return f.value_yuan * change_sign(f) if f.period == "change" else f.value_yuan
+    return abs(f.value_yuan) * change_sign(f) if f.period == "change" else f.value_yuan
 
 
 def _totals(ctx: DocContext, rel: Relation) -> tuple[str, ...]:
@@ -39,10 +39,10 @@ def check_relation(ctx: DocContext, rule: Rule) -> list[Finding]:
 def _table_frames(ctx: DocContext, rule: Rule, rel: Relation) -> list[Finding]:
     frames: dict[tuple, list[tuple[str, Fact]]] = defaultdict(list)
     for f in ctx.money:
-        if f.table_index is None or f.period not in ("current", "previous") or ctx.fact_code(f):
+        if f.table_index is None or f.period not in ("current", "previous"):
             continue
-        row_item = f.item or item_of_label(f.row_label)
-        frames[("col", f.table_index, f.col_index, f.period)].append((row_item, f))
+        if not ctx.fact_code(f):  # coded rows (类/款/项) are not parts of these relations
+            frames[("col", f.table_index, f.col_index, f.period)].append((f.item or item_of_label(f.row_label), f))
         frames[("row", f.table_index, f.row_index, f.period, ctx.measure(f))].append(
             (item_of_label(f.column_label), f))
     out = []
@@ -102,18 +102,19 @@ def _compare(ctx, rule, rel, total, parts, complete, where) -> Finding | None:
     if close(amount(total), s, tol) or _misaligned(total, parts, tol):
         return None
     severity = CERTAIN if complete and all(tight_binding(f) for f in (total, *parts)) else SUSPECTED
-    return _finding(ctx, rule, total, parts, s, severity, where, complete)
+    return _finding(ctx, rule, rel, total, parts, s, severity, where, complete)
 
 
-def _finding(ctx, rule, total, parts, s, severity, where, complete=True) -> Finding:
+def _finding(ctx, rule, rel, total, parts, s, severity, where, complete=True) -> Finding:
     unit = total.unit if total.unit in ("元", "万元", "亿元") else "万元"
-    names = "、".join(f"{p.item or p.row_label}{shown(p)}" for p in parts)
-    msg = (f"{total.item or total.row_label}为{shown(total)}，而{names}之和为{fmt_money(s, unit)}，"
+    names = "、".join(f"{display(p.item) or p.row_label}{shown(p)}" for p in parts)
+    msg = (f"{display(total.item) or total.row_label}为{shown(total)}，而{names}之和为{fmt_money(s, unit)}，"
            f"相差{fmt_money(abs(amount(total) - s), unit)}（{where}）")
     if not complete:
         msg += "；部分分项未列示，按0计"
+    summary = f"{display(total.item) or total.row_label}合计{shown(total)}与分项之和{fmt_money(s, unit)}不一致"
     return make_finding(rule.id, severity, ctx, msg, [("合计", total)] + [("分项", p) for p in parts],
-                        item=rel.totals[0])
+                        item=rel.totals[0], summary=summary)
 
 
 # --- the whole document: is there any consistent choice among the stated figures? ------------------
@@ -154,4 +155,4 @@ def _unsatisfiable(ctx, rule, rel, total_clusters, operand_clusters, period) -> 
     reliable = all(tight_binding(f) for f in (total, *parts))
     s = sum((amount(p) for p in parts), Decimal(0))
     where = {"previous": "上年数", "change": "增减额"}.get(period, "本年数")
-    return _finding(ctx, rule, total, parts, s, CERTAIN if unique and reliable else SUSPECTED, f"全文{where}")
+    return _finding(ctx, rule, rel, total, parts, s, CERTAIN if unique and reliable else SUSPECTED, f"全文{where}")

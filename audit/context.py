@@ -10,6 +10,7 @@ from functools import cached_property
 
 from budgetqa.records import Fact
 
+from audit.binding import bound
 from audit.labels import item_of_label, measure_of_fact, scope_of_fact
 from audit.rules import TOLERANCE
 
@@ -30,6 +31,7 @@ class DocContext:
     kind: str | None = None  # '部门预算', '部门决算', ... or None
     year: int | None = None
     org: str | None = None
+    cache: dict = field(default_factory=dict, repr=False)  # results shared between rules of one run
 
     # --- document-level facts ----------------------------------------------------------------
     @cached_property
@@ -115,22 +117,9 @@ def clusters(facts: list[Fact]) -> list[list[Fact]]:
     return out
 
 
-_NUM_BETWEEN = re.compile(r"\d")
-
-
 def tight_binding(f: Fact) -> bool:
-    """A narrative fact whose label is printed right before its number ('基本支出171.7万元'), no other number between."""
-    if f.statement != "narrative":
-        return True
-    q, label = f.quote or "", f.row_label or ""
-    v = q.find(f.value_text)
-    if v < 0 or not label:
-        return False
-    lab = q.rfind(label, 0, v + 1)
-    if lab < 0:
-        return False
-    between = q[lab + len(label):v]
-    return len(between) <= 14 and not _NUM_BETWEEN.search(between)
+    """Table facts, and sentence facts firmly tied to their item (audit.binding)."""
+    return bound(f)
 
 
 def place(f: Fact) -> str:

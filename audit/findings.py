@@ -27,6 +27,7 @@ class Finding:
     citations: list[Citation] = field(default_factory=list)
     fact_ids: list[int] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list, repr=False, compare=False)  # in-process only
+    summary: str = ""  # one short clause for answer notices ('“三公”经费合计与分项之和不一致（32.78 vs 38.78万元）')
 
     @property
     def page(self) -> int | None:
@@ -44,9 +45,17 @@ class Finding:
     def to_json(self) -> dict:
         return {
             "doc": self.doc, "page": self.page, "rule": self.rule, "severity": self.severity,
-            "message": self.message, "item": self.item, "values": self.values,
+            "message": self.message, "summary": self.summary or self.message, "item": self.item, "values": self.values,
             "citations": [c.to_json() for c in self.citations],
         }
+
+
+_DISPLAY = {"三公经费": "“三公”经费"}
+
+
+def display(item: str | None) -> str:
+    """An item as a reader expects it printed ('三公经费' -> '“三公”经费')."""
+    return _DISPLAY.get(item or "", item or "")
 
 
 def fmt_wan(yuan: Decimal | None) -> str:
@@ -85,9 +94,9 @@ def value_entry(f: Fact, role: str) -> dict:
 
 
 def make_finding(rule_id: str, severity: str, ctx, message: str, facts: Iterable[tuple[str, Fact]],
-                 item: str | None = None, extra: Iterable[tuple[dict, Citation]] = ()) -> Finding:
+                 item: str | None = None, extra: Iterable[tuple[dict, Citation]] = (), summary: str = "") -> Finding:
     """A finding citing each (role, fact); `extra` adds values that are not facts (e.g. a sentence's year)."""
-    f = Finding(rule=rule_id, severity=severity, message=message, doc=ctx.name, item=item)
+    f = Finding(rule=rule_id, severity=severity, message=message, doc=ctx.name, item=item, summary=summary)
     for role, fact in facts:
         f.values.append(value_entry(fact, role))
         f.citations.append(fact.citation(ctx.name))
@@ -132,9 +141,14 @@ def notice_for(findings: Iterable[Finding]) -> str:
     found = [f for f in sort_findings(findings) if f.severity != "提示"]
     if not found:
         return ""
-    parts = [f"{f.message}（{f.severity}）" for f in found[:3]]
-    more = f"等{len(found)}处问题" if len(found) > 3 else ""
-    return "注意：该文件中" + "；".join(p.removeprefix("该文件中") for p in parts) + more + "。请核对原文。"
+    by_doc: dict[str, list[str]] = {}
+    for f in found[:3]:
+        by_doc.setdefault(f.doc, []).append(f"{f.summary or f.message}（{f.severity}）")
+    more = f"；共{len(found)}处问题" if len(found) > 3 else ""
+    if len(by_doc) == 1:
+        return "注意：该文件中" + "；".join(next(iter(by_doc.values()))) + more + "。请核对原文。"
+    text = "；".join(f"《{doc}》中" + "；".join(parts) for doc, parts in by_doc.items())
+    return f"注意：{text}{more}。请核对原文。"
 
 
 # --- export -------------------------------------------------------------------------------
@@ -148,12 +162,17 @@ def to_json(findings: Iterable[Finding]) -> dict:
 def _rows(findings: Iterable[Finding]) -> list[list]:
     rows = []
     for f in sort_findings(findings):
-        values = "；".join(f"{v['role']}：{v['label']} {v['value']}{v.get('unit') or ''}" for v in f.values)
+        values = "；".join(f"{v['role']}：{v['label']} {_with_unit(v)}".strip() for v in f.values)
         cites = "；".join(
             f"{c.doc}{f' 第{c.page}页' if c.page else ''} {c.locator}：{c.quote[:120]}" for c in f.citations
         )
         rows.append([f.doc, f.page or "", f.rule, f.title, f.severity, f.item or "", f.message, values, cites])
     return rows
+
+
+def _with_unit(v: dict) -> str:
+    value, unit = str(v.get("value") or ""), v.get("unit") or ""
+    return value if not value or value.endswith(unit) else value + unit
 
 
 def export(findings: list[Finding], path: Path | str) -> Path:

@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from budgetqa.records import Fact
 
+from audit.binding import clause_before
+
 _SPLIT = re.compile(r"\s*(?:/|\||>|＞|-{1,2}|—|\n)\s*")
 _TOTAL_KEYS = {"合计", "总计", "小计", "本年合计", "本年收入合计", "本年支出合计", "收入总计", "支出总计",
                "收入合计", "支出合计"}
@@ -59,17 +61,6 @@ def _scope_in(text: str) -> str | None:
     if any(k in text for k in _GP):
         return "gp"
     return None
-
-
-def clause_before(f: Fact, width: int = 40) -> str:
-    """The text of the quote before the fact's number, back to the previous clause break."""
-    q = f.quote or ""
-    v = q.find(f.value_text) if f.value_text else -1
-    if v < 0:
-        return ""
-    head = q[max(0, v - width):v]
-    cut = max(head.rfind(c) for c in "，。；;,\n")
-    return head[cut + 1:]
 
 
 def scope_of_fact(f: Fact) -> str | None:

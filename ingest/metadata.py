@@ -24,7 +24,9 @@ log = logging.getLogger(__name__)
 KINDS = ("部门预算", "单位预算", "部门决算", "单位决算")
 _SPACE = re.compile(r"[\s\u3000]+")
 _SECTION = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分|目录|按照|根据)")
-_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?![\d,]|\.\d)")
+_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?![\d,]|\.\d|\s*年\s*\d{1,2}\s*月)")
+_CN_DIGITS = dict(zip("〇○零一二三四五六七八九", "000123456789"))
+_CN_YEAR = re.compile("[一二][〇○零九][〇○零一二三四五六七八九]{2}(?=年)")
 _YEAR_LABEL = re.compile(r"(?:预算|决算)年度[:：]\s*((?:19|20)\d{2})")
 _YEAR_KIND = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:区级|市级|县级|省级)?\s*(?:部门|单位)?\s*(?:预算|决算)")
 _KIND_IN_TITLE = re.compile(r"(?:(?:19|20)\d{2}年?度?|年度)?(?:区级|市级|县级|省级)?(部门|单位)(预算|决算)")
@@ -72,7 +74,7 @@ def _title_lines(first_page: str) -> list[str]:
         line = raw.strip()
         if not line:
             continue
-        if "\t" in line or len(line) > 60 or _SECTION.match(_SPACE.sub("", line)):
+        if "\t" in line or len(line) > 60 or _SECTION.match(_SPACE.sub("", line)) or re.search("[。，；]", line):
             break
         lines.append(line)
         if len(lines) >= 8:
@@ -111,18 +113,24 @@ def _org(title: list[str], text: str, first_page: str) -> tuple[str | None, bool
 
 def _org_from_title(title: list[str]) -> str | None:
     """'廊坊市广阳区信访局2022年部门预算…' / '上海市普陀区财政局|年度部门决算' -> the organisation."""
-    compact = _compact("".join(title))
+    compact = _arabic_years(_compact("".join(title)))
     m = _KIND_IN_TITLE.search(compact)
     if not m:
         return None
     prefix = compact[: m.start()]
-    prefix = re.sub(r"^(?:附件\d*[:：]?)", "", prefix)
+    prefix = re.sub(r"^(?:附件\d*[:：]?|关于)", "", prefix)
     prefix = re.sub(r"(?:(?:19|20)\d{2}年?度?)$", "", prefix)
     prefix = re.sub(r"(?:及|和)?(?:所属|下属)(?:各)?单位$", "", prefix)
     return prefix or None
 
 
+def _arabic_years(text: str) -> str:
+    """'二〇二三年' -> '2023年'."""
+    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(0)), text)
+
+
 def _year(title: list[str], text: str) -> int | None:
+    title, text = [_arabic_years(t) for t in title], _arabic_years(text)
     years = [int(y) for y in _YEAR.findall(" ".join(title))]
     if years:
         return _most_common(years)
@@ -133,13 +141,13 @@ def _year(title: list[str], text: str) -> int | None:
     return _most_common(near_kind) if near_kind else None
 
 
-def _kind(title: list[str], text: str):
+def _kind(title: list[str], text: str) -> str | None:
     m = re.search("|".join(KINDS), _compact("".join(title)))
     if m:
         return m.group(0)
-    counts = Counter(re.findall("|".join(KINDS), _compact(text)))
-    if counts:
-        return _most_common([k for k in re.findall("|".join(KINDS), _compact(text))])
+    found = re.findall("|".join(KINDS), _compact(text))
+    if found:
+        return _most_common(found)
     if "预算" in text or "决算" in text:
         return None
     return "other"

@@ -244,8 +244,9 @@ def _strip_preamble(rows: list[list[str]]) -> tuple[list[list[str]], str | None,
 
 
 def _is_title(line: str) -> bool:
-    line = line.strip()
-    return bool(_TITLE_LINE.match(line)) and "…" not in line and not UNIT_LINE.search(line)
+    line = line.strip()  # not a TOC entry, a unit line, a note or a sentence ('详见下表。')
+    return bool(_TITLE_LINE.match(line)) and not re.search("[…，。；]|^注|^详?见", line) \
+        and not UNIT_LINE.search(line)
 
 
 def _header_count(rows: list[list[str]]) -> int:

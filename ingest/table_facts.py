@@ -24,26 +24,23 @@ from collections import Counter
 from decimal import Decimal
 
 from budgetqa.records import Document, Fact, Table
-from ingest.numbers import Number, find_numbers, is_not_disclosed, normalize_unit, parse_number, to_yuan
-from ingest.table_layout import _AS_OF, _UNIT_IN, Layout, is_serial_row, read_layout, squash, statement_name
+from ingest.numbers import find_numbers, is_not_disclosed, parse_number, to_yuan
+from ingest.table_layout import (_AS_OF, _UNIT_WORD, Layout, cell_unit, column_period, is_serial_row, read_layout,
+                                 squash, statement_name)
 from ingest.vocabulary import Item, get_vocabulary
 
 log = logging.getLogger(__name__)
 
-_UNIT_WORD = re.compile(r"^(?:%|％|百分比|‰|件|人|人次|名|辆|台|平方米|份|次|个|家|项|户|元|万元|亿元)$")
 _OPERATOR = re.compile(r"^(?:≥|≤|>|<|=|＞|＜|﹥|﹤|>=|<=)$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$|^\d{2}$")
 _SPLIT_CODE = re.compile(r"^(\d{3,6})\s+(\d{1,2})$")
 _LEAD_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([\u4e00-\u9fff].*)$")
-_PAREN_UNIT = re.compile(r"[（(]([^）)]*?)[）)]\s*$")
 _CATEGORY = re.compile(r"^(?:部门|项目)?(?:产出|效果|效益|满意度|数量|质量|时效|成本|社会|经济|生态|可持续影响|服务对象满意度)"
                        r"(?:效益)?(?:指标)?$")
 _TOTAL = {"合计", "总计", "小计"}
 _FIXED_TOTAL = {"三公经费表": "三公经费", "固定资产表": "固定资产", "政府采购表": "政府采购", "机关运行经费表": "机关运行经费"}
 _DEFAULT_TOTAL = {"收入总表": "收入合计", "支出总表": "支出合计", "基本支出表": "基本支出",
                   "一般公共预算支出表": "一般公共预算拨款", **_FIXED_TOTAL}
-_PREV_COL = re.compile(r"上年(?:度)?(?:预算|决算|执行|实际|同期)?数|上年度")
-_YEAR_COL = re.compile(r"(\d{4})年")
 
 
 def doc_context(doc: Document) -> dict:
@@ -238,6 +235,9 @@ def _item(voc, label: str, code: str | None, column: str, statement: str, from_c
     if item is not None and item.name != "合计":
         return item
     if squash(label).strip("：:") in _TOTAL or item is not None:  # a total row: what the column totals
+        side = "收入" if "收入" in column else "支出" if "支出" in column else None
+        if statement in ("收支总表", "财政拨款收支总表") and side:  # side-by-side: 收入总计 / 支出总计
+            return voc.item(side + ("合计" if squash(label) == "合计" else "总计"))
         if statement in _FIXED_TOTAL:
             return voc.item(_FIXED_TOTAL[statement])
         col_item = _column_item(voc, column, statement)
@@ -267,62 +267,13 @@ def _column_item(voc, column: str, statement: str) -> Item | None:
     return voc.item(_FIXED_TOTAL[statement]) if statement in _FIXED_TOTAL else None
 
 
-def _unit(num: Number, row: list[str], c: int, label: str, item: Item | None, column: str, statement: str,
-          layout: Layout, ctx: dict, perf: bool) -> tuple[str, bool]:
-    """(unit, inferred) for a value cell; see the module doc for the order of the rules."""
-    if num.unit:
-        return num.unit, False
-    nxt = squash(row[c + 1]) if c + 1 < len(row) else ""
-    if nxt and _UNIT_WORD.match(nxt):
-        return normalize_unit(nxt), False
-    last = column.split("/")[-1] if column else ""
-    if re.search(r"[（(](?:%|％|百分比)[）)]", column + label) or "%" in last or "百分比" in last:
-        return "%", False
-    m = _UNIT_IN.search(last) or _UNIT_IN.search(column)
-    if m:
-        return m.group(1) or m.group(2), False
-    if re.search(r"数量|人数|个数|件数|台数|面积", last):
-        pm = _PAREN_UNIT.search(label)
-        if pm and pm.group(1):
-            return "辆" if "辆" in pm.group(1) else normalize_unit(pm.group(1).split("、")[0]), False
-        if item is not None and item.name == "车辆":
-            return "辆", False
-        if item is not None and item.name in ("房屋", "办公用房"):
-            return "平方米", False
-        return ("件" if statement == "固定资产表" else ""), False
-    money_like = bool(re.search(r"\.\d{2}$", num.text.strip()))
-    if perf and not money_like:
-        return "", False
-    if layout.unit:
-        return layout.unit, False
-    if ctx.get("default_unit") and money_like:
-        return ctx["default_unit"], True
-    return "", False
-
-
-def _period(column: str, layout: Layout, doc_year: int | None) -> tuple[str, int | None]:
-    if re.search(r"增减率|增长率|增减幅度|增减%|增减（%）|增减\(%\)", column):
-        return "change_pct", doc_year
-    if re.search(r"增减|比上年增", column):
-        return "change", doc_year
-    if _PREV_COL.search(column):
-        return "previous", doc_year - 1 if doc_year else None
-    ym = _YEAR_COL.search(column)
-    if ym:
-        year = int(ym.group(1))
-        return ("previous" if doc_year and year < doc_year else "current"), year
-    if layout.as_of_year:
-        return ("previous" if doc_year and layout.as_of_year < doc_year else "current"), layout.as_of_year
-    return "current", doc_year
-
-
 def _fact(ctx, table, layout, statement, title, r, c, row, label, code, item, column, row_no, quote,
           perf) -> Fact | None:
     num = parse_number(row[c])
     if num is None:
         return None
-    unit, inferred = _unit(num, row, c, label, item, column, statement, layout, ctx, perf)
-    period, year = _period(column, layout, ctx["year"])
+    unit, inferred = cell_unit(num, row, c, label, item, column, statement, layout, ctx["default_unit"], perf)
+    period, year = column_period(column, layout, ctx["year"])
     value: Decimal = num.value
     locator = f"{title} / 第{row_no}行 {squash(label) if len(label) < 40 else squash(label)[:40]}"
     if column:

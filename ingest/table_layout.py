@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.numbers import is_not_disclosed, parse_number
+from ingest.numbers import Number, is_not_disclosed, normalize_unit, parse_number
+from ingest.vocabulary import Item
 
 _WS = re.compile(r"\s+")
 _UNIT_IN = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)|[（(](亿元|万元|千元|元)[）)]")
@@ -23,6 +24,10 @@ _AS_OF = re.compile(r"截[止至](?:时间|日期)?[:：]?\s*(\d{4})\s*(?:年|-|
 _META = re.compile(r"^(?:编制(?:部门|单位)|预算(?:主管部门|单位|年度)|部门名称|单位名称|截[止至]|(?:金额)?单位)[:：]?")
 _TITLE = re.compile(r"表(?:[（(][^）)]*[）)])?$")
 _DATA_LABEL = re.compile(r"^[一二三四五六七八九十]+、")
+_UNIT_WORD = re.compile(r"^(?:%|％|百分比|‰|件|人|人次|名|辆|台|平方米|份|次|个|家|项|户|元|万元|亿元)$")
+_PAREN_UNIT = re.compile(r"[（(]([^）)]*?)[）)]\s*$")
+_PREV_COL = re.compile(r"上年(?:度)?(?:预算|决算|执行|实际|同期)?数|上年度")
+_YEAR_COL = re.compile(r"(\d{4})年")
 _SERIAL_HEAD = {"序号", "栏次", "行次", "档次", "编号"}
 _CODE_PART_HEAD = {"类", "款", "项"}
 MAX_HEADER_ROWS = 4
@@ -204,3 +209,52 @@ def read_layout(rows: list[list[str]], title: str | None, unit: str | None, prev
         layout.unit = unit or prev.unit
         layout.as_of_year = as_of or prev.as_of_year
     return layout
+
+
+def cell_unit(num: Number, row: list[str], c: int, label: str, item: Item | None, column: str, statement: str,
+          layout: Layout, default_unit: str | None, perf: bool) -> tuple[str, bool]:
+    """(unit, inferred) for a value cell; see the module doc for the order of the rules."""
+    if num.unit:
+        return num.unit, False
+    nxt = squash(row[c + 1]) if c + 1 < len(row) else ""
+    if nxt and _UNIT_WORD.match(nxt):
+        return normalize_unit(nxt), False
+    last = column.split("/")[-1] if column else ""
+    if re.search(r"[（(](?:%|％|百分比)[）)]", column + label) or "%" in last or "百分比" in last:
+        return "%", False
+    m = _UNIT_IN.search(last) or _UNIT_IN.search(column)
+    if m:
+        return m.group(1) or m.group(2), False
+    if re.search(r"数量|人数|个数|件数|台数|面积", last):
+        pm = _PAREN_UNIT.search(label)
+        if pm and pm.group(1):
+            return "辆" if "辆" in pm.group(1) else normalize_unit(pm.group(1).split("、")[0]), False
+        if item is not None and item.name == "车辆":
+            return "辆", False
+        if item is not None and item.name in ("房屋", "办公用房"):
+            return "平方米", False
+        return ("件" if statement == "固定资产表" else ""), False
+    money_like = bool(re.search(r"\.\d{2}$", num.text.strip()))
+    if perf and not money_like:
+        return "", False
+    if layout.unit:
+        return layout.unit, False
+    if default_unit and money_like:
+        return default_unit, True
+    return "", False
+
+
+def column_period(column: str, layout: Layout, doc_year: int | None) -> tuple[str, int | None]:
+    if re.search(r"增减率|增长率|增减幅度|增减%|增减（%）|增减\(%\)", column):
+        return "change_pct", doc_year
+    if re.search(r"增减|比上年增", column):
+        return "change", doc_year
+    if _PREV_COL.search(column):
+        return "previous", doc_year - 1 if doc_year else None
+    ym = _YEAR_COL.search(column)
+    if ym:
+        year = int(ym.group(1))
+        return ("previous" if doc_year and year < doc_year else "current"), year
+    if layout.as_of_year:
+        return ("previous" if doc_year and layout.as_of_year < doc_year else "current"), layout.as_of_year
+    return "current", doc_year

@@ -66,7 +66,7 @@ def _read_sheet(sheet, max_rows: int, max_cols: int) -> tuple[list[list[str]], b
     rows: list[list[str]] = []
     cut_rows = cut_cols = False
     extra = 0
-    for row in sheet.iter_rows():
+    for row in sheet.iter_rows(max_col=max_cols + 1):  # one column more, to tell whether columns were cut
         if len(rows) >= max_rows:  # look a little further only to tell whether data was cut
             extra += 1
             if any(getattr(c, "value", None) not in (None, "") for c in row):

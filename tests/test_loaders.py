@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from tests import fixtures_bad as fx
 from tests.conftest import PDFS, pdf, seed
 
 NUMBER = re.compile(r"^-?[\d,]+\.\d+$|^-?\d{1,3}(?:,\d{3})+$")
+FIGURE = re.compile(r"(?<![\d,.])-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\d,.])")
 
 
 @lru_cache(maxsize=None)
@@ -106,11 +108,10 @@ def test_pdf_tables_are_clean(path):
         assert all(isinstance(c, str) and "\n" not in c for r in table.rows for c in r)
         if any(NUMBER.match(c) for r in table.rows for c in r):
             assert table.unit in ("元", "万元") and table.title, (table.page, table.rows[:2])
-        text = doc.pages[table.page - 1].text
-        for row in table.rows:  # every figure of the table is printed inside its span
-            for cell in row:
-                if NUMBER.match(cell):
-                    assert cell in text[table.char_start:table.char_end], (table.page, cell)
+        span = doc.pages[table.page - 1].text[table.char_start:table.char_end]
+        cells = Counter(c for r in table.rows for c in r if NUMBER.match(c))
+        printed = Counter(FIGURE.findall(span))
+        assert cells == printed, (table.page, cells - printed, printed - cells)  # no figure lost or invented
 
 
 # --- text ------------------------------------------------------------------------------------------------
@@ -198,3 +199,20 @@ def test_render_number(value, text):
                                        ("上海市 XX 局", "上海市 XX 局"), ("2,940.05\n100", "2,940.05 100")])
 def test_clean_cell(raw, clean):
     assert clean_cell(raw) == clean
+
+
+def test_docx_vertical_merge_and_unit_cell(tmp_path, settings):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("支出预算表")
+    table = document.add_table(rows=3, cols=3)
+    table.cell(0, 2).text = "单位：元"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "一般公共服务支出"
+    table.cell(1, 1).text, table.cell(1, 2).text = "基本支出", "1,200.50"
+    table.cell(2, 1).text, table.cell(2, 2).text = "项目支出", "300"
+    document.add_paragraph("第二张表的说明段落。")
+    document.save(str(tmp_path / "merge.docx"))
+    [t] = load_document(tmp_path / "merge.docx", settings).tables
+    assert t.title == "支出预算表" and t.unit == "元"
+    assert t.rows == [["", "", "单位：元"], ["一般公共服务支出", "基本支出", "1,200.50"], ["", "项目支出", "300"]]

@@ -23,32 +23,33 @@ MAX_PAGE_IMAGES = 6  # per answer: page images are rendered for its first citati
 def render_answer(answer: dict, key: str, docs_by_name: dict[str, Any], show_images: bool = True) -> None:
     """The answer text, how it was understood, arithmetic, chart, notices and its checkable sources."""
     status = answer.get("status")
-    st.markdown(answer.get("answer") or "")
+    st.markdown(fmt.answer_markdown(answer.get("answer") or ""))
     meta = [f"状态：{fmt.STATUS_LABELS.get(status, status)}"]
     if answer.get("interpretation"):
-        meta.append(f"理解为：{answer['interpretation']}")
+        meta.append("理解为：" + str(answer["interpretation"]).removeprefix("理解为："))
     if answer.get("mode") and answer["mode"] != "template":
         meta.append(fmt.MODE_LABELS.get(answer["mode"], answer["mode"]))
     st.caption(" ｜ ".join(meta))
-    if answer.get("computed"):
+    if fmt.show_computed(answer):
         st.markdown("**计算过程**")
         st.code(answer["computed"], language=None)
     render_chart(answer.get("facts") or [])
     for notice in answer.get("notices") or []:
-        st.warning(notice, icon="⚠️")
+        st.warning(notice, icon=":material/warning:")
     citations = answer.get("citations") or []
     if citations:
         st.markdown(f"**来源（{len(citations)}）** — 点开可查看原文，引用的数字已高亮")
         for i, c in enumerate(citations, 1):
-            render_citation(answer, fmt.as_dict(c), i, f"{key}-c{i}", docs_by_name,
+            c = fmt.as_dict(c)
+            render_citation(c, i, docs_by_name, fmt.targets_for_citation(answer, c),
                             show_image=show_images and i <= MAX_PAGE_IMAGES)
     elif status == "answered":
         st.caption("（此回答没有附来源）")
 
 
-def render_citation(answer: dict, c: dict, number: int, key: str, docs_by_name: dict[str, Any],
+def render_citation(c: dict, number: int, docs_by_name: dict[str, Any], targets: set,
                     show_image: bool = True) -> None:
-    targets = fmt.targets_for_citation(answer, c)
+    """One source as an expander: the quote with `targets` marked, where it is, and the PDF page image."""
     with st.expander(fmt.citation_title(c, number), expanded=False):
         quote = c.get("quote") or ""
         st.markdown(f'<div style="{QUOTE_STYLE}">{highlight_html(quote, targets)}</div>', unsafe_allow_html=True)

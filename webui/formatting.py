@@ -53,9 +53,29 @@ def facts_for_citation(answer: dict, citation: dict) -> list[dict]:
 
 
 def targets_for_citation(answer: dict, citation: dict) -> set[Decimal]:
-    """Figures to mark inside one citation: the values of the facts it backs, else the answer's numbers."""
-    facts = facts_for_citation(answer, citation)
-    return target_values(facts, None if facts else answer.get("answer"))
+    """Figures to mark inside one citation: the values of the facts it backs (none for a plain quote:
+    marking numbers of the answer text would also mark ordinals and unrelated figures)."""
+    return target_values(facts_for_citation(answer, citation))
+
+
+def answer_markdown(text: str) -> str:
+    """Answer text for st.markdown: line breaks kept (hard breaks), '$' not read as LaTeX."""
+    lines = (text or "").replace("$", "\\$").split("\n")
+    return "  \n".join(line.rstrip() for line in lines)
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|~<>$")
+
+
+def escape_markdown(text: str) -> str:
+    """User-typed text shown literally by st.markdown (no links, images, headings or LaTeX)."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in text or "")
+
+
+def show_computed(answer: dict) -> bool:
+    """The arithmetic block is shown unless the answer text already prints it."""
+    computed = (answer.get("computed") or "").strip()
+    return bool(computed) and computed not in (answer.get("answer") or "")
 
 
 def format_value(value: Any, unit: str | None) -> str:

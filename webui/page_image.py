@@ -122,6 +122,7 @@ def render_page_png(pdf_path: str, page_number: int, quote: str = "", targets: f
         top = max(0, min(b.top for b in boxes) * scale - margin)
         bottom = min(image.height, max(b.bottom for b in boxes) * scale + margin)
         image = image.crop((0, int(top), image.width, int(bottom)))
+    ImageDraw.Draw(image).rectangle((0, 0, image.width - 1, image.height - 1), outline=(190, 190, 190), width=2)
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=True)
     return buf.getvalue()

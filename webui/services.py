@@ -17,6 +17,18 @@ from budgetqa.settings import Settings
 log = logging.getLogger(__name__)
 
 
+# The process's configured values (config.toml / flags), captured before a kiosk run overrides them.
+_CONFIGURED = {name: st.get_option(name) for name in ("client.showErrorDetails", "client.toolbarMode")}
+_KIOSK_OPTIONS = {"client.showErrorDetails": "none", "client.toolbarMode": "minimal"}
+
+
+def apply_mode_options(kiosk: bool) -> None:
+    """Kiosk: no error details and no developer toolbar in the browser; else the configured values."""
+    for name, value in (_KIOSK_OPTIONS if kiosk else _CONFIGURED).items():
+        if st.get_option(name) != value:
+            st.set_option(name, value)
+
+
 def load_settings() -> Settings:
     """Settings from the environment (BUDGETQA_*); a kiosk never calls an LLM (template answers only)."""
     settings = Settings()
@@ -67,8 +79,8 @@ def store(settings: Settings) -> Any:
 def _ingestor(key: str) -> Any:
     from ingest.pipeline import Ingestor
 
-    settings = _from_key(key)
-    return Ingestor(settings, store=_side_store(str(settings.sqlite_path)))
+    # its own SQLite connection: a write transaction must not interleave with the pages' reads
+    return Ingestor(_from_key(key))
 
 
 def ingestor(settings: Settings) -> Any:
@@ -86,13 +98,16 @@ def new_session() -> Any:
 
 
 def after_ingest(settings: Settings) -> None:
-    """Make the engine see newly ingested documents: refresh its indexes if it can, else rebuild it."""
+    """Make the engine see newly ingested documents.
+
+    The engine notices new documents itself (its catalog and BM25 index follow the store's fingerprint;
+    Chroma is shared on disk), so this only calls an explicit `refresh()` when the engine offers one, and
+    rebuilds the engine when that fails.
+    """
     try:
-        cached = engine(settings)
-        refresh = getattr(cached, "refresh", None)
+        refresh = getattr(engine(settings), "refresh", None)
         if callable(refresh):
             refresh()
-            return
     except Exception:
         log.exception("engine refresh after ingestion failed; it will be rebuilt")
-    _engine.clear()
+        _engine.clear()

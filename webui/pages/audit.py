@@ -7,11 +7,12 @@ from typing import Any
 import streamlit as st
 
 from webui import components, formatting as fmt, services
+from webui.highlight import target_values
 
 log = logging.getLogger(__name__)
 
 SEVERITY_ORDER = {"确定": 0, "疑似": 1, "提示": 2}
-SEVERITY_ICON = {"确定": "🔴", "疑似": "🟠", "提示": "🔵"}
+SEVERITY_ICON = {"确定": ":red[:material/error:]", "疑似": ":orange[:material/warning:]", "提示": ":blue[:material/info:]"}
 
 
 def group_findings(findings: list[Any]) -> dict[str, list[Any]]:
@@ -20,7 +21,7 @@ def group_findings(findings: list[Any]) -> dict[str, list[Any]]:
     for f in findings:
         out.setdefault(getattr(f, "doc", None) or "（多文件）", []).append(f)
     for items in out.values():
-        items.sort(key=lambda f: (SEVERITY_ORDER.get(getattr(f, "severity", ""), 9), getattr(f, "page", None) or 0))
+        items.sort(key=lambda f: (SEVERITY_ORDER.get(getattr(f, "severity", ""), 9), finding_page(f) or 0))
     return dict(sorted(out.items()))
 
 
@@ -30,6 +31,19 @@ def _load_run_audit():
     except ImportError:
         return None
     return run_audit
+
+
+@st.cache_data(show_spinner="正在审核……", max_entries=16)
+def _audit(sqlite_path: str, fingerprint: str, doc_names: tuple[str, ...]) -> list:
+    """Findings of the chosen documents; recomputed when the store's documents change (fingerprint)."""
+    from audit import run_audit
+    from retrieval.sqlite_store import open_store
+
+    store = open_store(sqlite_path)
+    try:
+        return run_audit(store, doc_names=list(doc_names) or None)
+    finally:
+        store.close()
 
 
 def render() -> None:
@@ -44,7 +58,7 @@ def render() -> None:
     names = [d.name for d in docs]
     chosen = st.multiselect("审核哪些文件", names, placeholder="全部文件", key="audit_docs")
     try:
-        findings = run_audit(store, doc_names=chosen or None)
+        findings = _audit(str(settings.sqlite_path), store.fingerprint(), tuple(chosen))
     except Exception:
         log.exception("audit failed")
         st.error("审核运行失败，请查看日志。")
@@ -63,27 +77,51 @@ def render() -> None:
             _finding(f, f"{doc}-{i}", by_name)
 
 
+def finding_page(f: Any) -> int | None:
+    """The page of a finding: its own, else that of its first paged citation."""
+    page = getattr(f, "page", None)
+    if page:
+        return page
+    return next((c.get("page") for c in map(fmt.as_dict, getattr(f, "citations", None) or []) if c.get("page")), None)
+
+
+def value_rows(values: Any) -> list[dict]:
+    """The figures a finding compares, as rows for a small table."""
+    if isinstance(values, dict):
+        values = [{"label": k, "value": v} for k, v in values.items()]
+    rows = []
+    for v in values or []:
+        if isinstance(v, dict):
+            rows.append({"角色": v.get("role", ""), "项目": v.get("label") or v.get("item") or "",
+                         "数值": str(v.get("value", ""))})
+        else:
+            rows.append({"角色": "", "项目": "", "数值": str(v)})
+    return [r for r in rows if r["数值"] or r["项目"]]
+
+
+def unique_citations(f: Any) -> list[dict]:
+    seen, out = set(), []
+    for c in map(fmt.as_dict, getattr(f, "citations", None) or []):
+        if fmt.citation_key(c) not in seen:
+            seen.add(fmt.citation_key(c))
+            out.append(c)
+    return out
+
+
 def _finding(f: Any, key: str, by_name: dict) -> None:
     sev = getattr(f, "severity", "")
-    page = f"第{f.page}页 · " if getattr(f, "page", None) else ""
+    page = finding_page(f)
+    where = f"第{page}页 · " if page else ""
     with st.container(border=True):  # citations inside are expanders, which cannot be nested in one
-        st.markdown(f"{SEVERITY_ICON.get(sev, '•')} **[{sev}]** {page}`{getattr(f, 'rule', '')}`　{f.message}")
+        st.markdown(f"{SEVERITY_ICON.get(sev, '•')} **{sev}** · {where}`{getattr(f, 'rule', '')}`\n\n{f.message}")
         values = getattr(f, "values", None)
-        if values:
-            st.markdown("**相关数字**")
-            st.json(_jsonable(values), expanded=True)
-        citations = [fmt.as_dict(c) for c in getattr(f, "citations", None) or []]
-        pseudo = {"answer": f.message, "facts": [], "citations": citations}
-        for j, c in enumerate(citations, 1):
-            components.render_citation(pseudo, c, j, f"{key}-{j}", by_name)
-
-
-def _jsonable(values: Any) -> Any:
-    if isinstance(values, dict):
-        return {str(k): _jsonable(v) for k, v in values.items()}
-    if isinstance(values, (list, tuple)):
-        return [_jsonable(v) for v in values]
-    return values if isinstance(values, (int, float, str, bool, type(None))) else str(values)
+        rows = value_rows(values)
+        if rows:
+            st.dataframe(rows, hide_index=True)
+        raw = values if isinstance(values, list) else []
+        targets = target_values([v for v in raw if isinstance(v, dict)])
+        for j, c in enumerate(unique_citations(f), 1):
+            components.render_citation(c, j, by_name, targets)
 
 
 if __name__ == "__main__":

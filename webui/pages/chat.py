@@ -12,7 +12,7 @@ from webui.kiosk import check_question
 log = logging.getLogger(__name__)
 
 APOLOGY = "抱歉，系统暂时无法回答这个问题，请稍后再试或换一种问法。"
-FULL_MODE_CAP = 2000  # journalists may paste long questions; the kiosk uses settings.max_question_chars
+AVATARS = {"user": ":material/person:", "assistant": ":material/account_balance:"}
 
 
 def render() -> None:
@@ -36,8 +36,9 @@ def render() -> None:
         _show_message(msg, f"m{i}", by_name)
     _suggestions(docs)
 
-    cap = settings.max_question_chars if kiosk else FULL_MODE_CAP
-    typed = st.chat_input(f"请输入问题（{cap}字以内），例如：2021年示例区信访局“三公”经费是多少？", max_chars=cap)
+    cap = settings.max_question_chars  # the engine refuses longer questions in every mode
+    placeholder = "请输入您的问题" if kiosk else f"请输入问题（{cap}字以内），例如：某局2021年“三公”经费是多少？"
+    typed = st.chat_input(placeholder, max_chars=cap)
     question = typed or state.take_pending()
     if question:
         _ask(question, settings, kiosk, cap, scope.doc_ids(docs, doc_scope), by_name)
@@ -64,7 +65,7 @@ def _sidebar(docs: list, kiosk: bool) -> scope.Scope:
         if chosen.active:
             n = len(scope.doc_ids(docs, chosen) or [])
             st.caption(f"只在 {n} 个文件中查找：{chosen.describe()}")
-        st.button("🗑️ 清空对话", on_click=state.reset, width="stretch", key="clear_chat")
+        st.button("清空对话", icon=":material/delete_sweep:", on_click=state.reset, width="stretch", key="clear_chat")
         if not kiosk:
             st.caption(f"已收录 {len(docs)} 个文件")
     return chosen
@@ -79,7 +80,8 @@ def _welcome(docs: list, kiosk: bool) -> None:
     )
     st.markdown("**试试这些问题：**")
     for i, q in enumerate(fmt.example_questions(docs)):
-        st.button(q, key=f"example_{i}", on_click=state.ask_later, args=(q,), width="stretch" if kiosk else "content")
+        st.button(q, key=f"example_{i}", icon=":material/help:", on_click=state.ask_later, args=(q,),
+                  width="stretch" if kiosk else "content")
 
 
 def _suggestions(docs: list) -> None:
@@ -87,15 +89,18 @@ def _suggestions(docs: list) -> None:
     if not hist or hist[-1]["role"] != "assistant" or not hist[-1].get("answer"):
         return
     for i, q in enumerate(fmt.follow_up_suggestions(hist[-1]["answer"], fmt.years_by_org(docs))):
-        st.button(f"追问：{q}", key=f"follow_{len(hist)}_{i}", on_click=state.ask_later, args=(q,))
+        st.button(f"追问：{q}", icon=":material/subdirectory_arrow_right:", key=f"follow_{len(hist)}_{i}",
+                  on_click=state.ask_later, args=(q,))
 
 
 def _show_message(msg: dict, key: str, by_name: dict) -> None:
-    with st.chat_message(msg["role"], avatar="🧑" if msg["role"] == "user" else "📊"):
+    with st.chat_message(msg["role"], avatar=AVATARS[msg["role"]]):
         if msg.get("answer"):
             components.render_answer(msg["answer"], key, by_name)
+        elif msg["role"] == "user":
+            st.markdown(fmt.escape_markdown(msg.get("text") or ""))
         else:
-            st.markdown(msg.get("text") or "")
+            st.markdown(fmt.answer_markdown(msg.get("text") or ""))
 
 
 def _ask(question: str, settings, kiosk: bool, cap: int, doc_ids, by_name: dict) -> None:
@@ -104,14 +109,17 @@ def _ask(question: str, settings, kiosk: bool, cap: int, doc_ids, by_name: dict)
     if problem:
         st.warning(problem)
         return
+    if doc_ids is not None and not doc_ids:
+        st.warning("当前筛选范围内没有文件，请调整侧边栏中的机构、年度或文件类型。")
+        return
     if kiosk and not state.limiter().allow():
         wait = int(state.limiter().retry_after()) + 1
         st.warning(f"提问太频繁了，请 {wait} 秒后再试。")
         return
     state.history().append({"role": "user", "text": clean})
-    with st.chat_message("user", avatar="🧑"):
-        st.markdown(clean)
-    with st.chat_message("assistant", avatar="📊"):
+    with st.chat_message("user", avatar=AVATARS["user"]):
+        st.markdown(fmt.escape_markdown(clean))
+    with st.chat_message("assistant", avatar=AVATARS["assistant"]):
         placeholder = st.empty()
         placeholder.markdown("正在查找……")
         reply = _answer(clean, settings, kiosk, doc_ids, placeholder)

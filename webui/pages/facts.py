@@ -26,6 +26,20 @@ def export_bytes(rows: list[dict], suffix: str) -> bytes:
         return path.read_bytes()
 
 
+STATEMENT_ZH = {"narrative": "正文"}
+
+
+def display_row(row: dict, headers: dict[str, str]) -> dict:
+    """A fact row for the grid: Chinese headers, empty cells for missing values, '正文' for narrative."""
+    out = {}
+    for c in SHOWN_COLUMNS:
+        value = row.get(c)
+        if c == "statement":
+            value = STATEMENT_ZH.get(value, value)
+        out[headers[c]] = "" if value is None and c not in ("year", "page") else value
+    return out
+
+
 def render() -> None:
     from retrieval.fact_export import HEADERS_ZH, fact_rows
 
@@ -51,7 +65,7 @@ def render() -> None:
     if not rows:
         st.info("没有符合条件的数字。")
         return
-    shown = [{HEADERS_ZH[c]: r.get(c) for c in SHOWN_COLUMNS} for r in rows[:MAX_ROWS_SHOWN]]
+    shown = [display_row(r, HEADERS_ZH) for r in rows[:MAX_ROWS_SHOWN]]
     st.dataframe(shown, hide_index=True, width="stretch",
                  column_config={HEADERS_ZH["year"]: st.column_config.NumberColumn(format="%d")})
     d1, d2 = st.columns(2)

@@ -1,0 +1,380 @@
+"""Computed answers: difference, growth, share, sum, ranking and trend. Decimal arithmetic; every operand
+is a disclosed fact shown with its citation, and the result is marked （计算结果）."""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from answering import render
+from answering.lookup import Found
+from answering.question import ParsedQuestion
+from budgetqa.records import Answer, Fact
+
+log = logging.getLogger(__name__)
+
+MONEY = render.MONEY_UNITS
+_DOWN = re.compile(r"减少|下降|降低|压减|减|缩减|回落")
+
+
+@dataclass
+class Operand:
+    found: Found
+
+    @property
+    def fact(self) -> Fact:
+        return self.found.fact
+
+    def amount(self, unit: str) -> Decimal:
+        f = self.fact
+        if unit in MONEY and f.value_yuan is not None:
+            return f.value_yuan / MONEY[unit]
+        return f.value
+
+    def label(self, fa) -> str:
+        year = render.year_text(self.found.year)
+        return f"{self.found.org}{year}{render.fact_label(self.fact)}"
+
+
+def _unit(ops: list[Operand], asked: str | None) -> str | None:
+    """Common display unit of the operands, None when they cannot be combined."""
+    units = {o.fact.unit for o in ops}
+    if all(o.fact.value_yuan is not None for o in ops):
+        if asked in MONEY:
+            return asked
+        return units.pop() if len(units) == 1 else "万元"
+    return units.pop() if len(units) == 1 else None
+
+
+def compute(fa, pq: ParsedQuestion) -> Answer | None:
+    handler = {"difference": change, "growth": change, "share": share, "sum": total, "ranking": ranking,
+               "trend": trend}[pq.intent]
+    return handler(fa, pq)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _answer(fa, pq: ParsedQuestion, headline: str, ops: list[Operand], arithmetic: str, orgs: list[str],
+            notes: list[str] | None = None, computed: bool = True) -> Answer:
+    from answering.figures import interpretation
+
+    first, _, rest = headline.partition("\n")
+    lines = [first + (render.COMPUTED if computed else "")] + ([rest] if rest else [])
+    if arithmetic:
+        lines.append(f"计算：{arithmetic}")
+    lines.append("依据：")
+    cites, facts = [], []
+    for o in ops:
+        c = fa.finder.citation(o.fact)
+        lines.append(f"- {o.label(fa)}：{render.printed(o.fact)}（{render.where(c)}）")
+        cites.append(c)
+        facts.append(fa.finder.fact_dict(o.found.org, o.found.year, o.fact))
+    lines.extend(notes or [])
+    return Answer(question=pq.text, answer="\n".join(lines), status="answered", facts=facts, citations=cites,
+                  interpretation=interpretation(pq, orgs), computed=arithmetic or None, notices=list(notes or []))
+
+
+def _find_for(fa, org: str, pq: ParsedQuestion, year: int | None, notes: list[str], **kw) -> Found | None:
+    found = fa.finder.find(org, pq, year=year, **kw)
+    if found is None and year is not None and year not in fa.catalog.years(org):
+        found = fa.finder.find(org, pq, year=None, **kw)
+        if found is not None:
+            notes.append(f"注意：{org}没有{year}年的文件，使用其{found.year}年数据。")
+    return found
+
+
+def _pct(a: Decimal, b: Decimal) -> Decimal | None:
+    try:
+        return (a / b * 100).quantize(Decimal("0.01"))
+    except (InvalidOperation, ZeroDivisionError):
+        return None
+
+
+def _missing(fa, pq: ParsedQuestion, org: str | None) -> Answer:
+    return fa.not_found(pq, org)
+
+
+# --- difference / growth -------------------------------------------------------------------
+
+def change(fa, pq: ParsedQuestion) -> Answer | None:
+    orgs = fa.scope(pq)
+    if isinstance(orgs, Answer):
+        return orgs
+    if not orgs:
+        return None
+    notes: list[str] = []
+    growth = pq.intent == "growth"
+    if len(orgs) >= 2:
+        a = _find_for(fa, orgs[0], pq, pq.year, notes)
+        b = _find_for(fa, orgs[1], pq, pq.year, notes)
+        if not a or not b:
+            return _missing(fa, pq, orgs[1] if a else orgs[0])
+        return _compare(fa, pq, Operand(a), Operand(b), orgs, growth, notes)
+    org = orgs[0]
+    if len(pq.years) >= 2:
+        late, early = max(pq.years[:2]), min(pq.years[:2])
+        a, b = fa.finder.find(org, pq, year=late), fa.finder.find(org, pq, year=early)
+        if not a or not b:
+            return _missing(fa, pq, org)
+        return _compare(fa, pq, Operand(a), Operand(b), orgs, growth, notes)
+    if len(pq.items) >= 2 and not pq.compare_with_previous:
+        a = fa.finder.find(org, pq, year=pq.year, items=[pq.items[0]])
+        b = fa.finder.find(org, pq, year=pq.year, items=[pq.items[1]])
+        if not a or not b:
+            return _missing(fa, pq, org)
+        return _compare(fa, pq, Operand(a), Operand(b), orgs, growth, notes)
+    # against the previous year: a change stated in the document first
+    stated = fa.finder.find(org, pq, year=pq.year, period="change_pct" if growth else "change")
+    if stated is None and growth:
+        stated = fa.finder.find(org, pq, year=pq.year, period="change")
+    cur = fa.finder.find(org, pq, year=pq.year)
+    if stated is not None:
+        return _stated(fa, pq, stated, cur, org, growth)
+    if cur is None:
+        return _missing(fa, pq, org)
+    prev = None
+    if cur.doc_year is not None:
+        prev = fa.finder.find(org, pq, year=cur.doc_year - 1)
+    if prev is None or prev.fact is cur.fact:
+        prev = fa.finder.find(org, pq, year=cur.doc_year, period="previous")
+        if prev is not None and prev.fact.period != "previous":
+            prev = None
+    if prev is None:
+        return _missing_previous(fa, pq, cur, org)
+    return _compare(fa, pq, Operand(cur), Operand(prev), orgs, growth, notes)
+
+
+def _compare(fa, pq, a: Operand, b: Operand, orgs, growth: bool, notes: list[str]) -> Answer | None:
+    unit = _unit([a, b], pq.unit)
+    if unit is None:
+        return None
+    x, y = a.amount(unit), b.amount(unit)
+    diff = x - y
+    if growth:
+        pct = _pct(diff, y)
+        if pct is None:
+            return None
+        word = "增长" if pct >= 0 else "下降"
+        head = f"{a.label(fa)}较{b.label(fa)}{word}{render.fmt_number(abs(pct))}%。"
+        arith = f"({render.fmt_number(x)} − {render.fmt_number(y)}) ÷ {render.fmt_number(y)} × 100% = {render.fmt_number(pct)}%"
+    else:
+        if diff == 0:
+            head = f"{a.label(fa)}与{b.label(fa)}相同，差额为0{unit}。"
+        else:
+            word = "多" if diff > 0 else "少"
+            head = f"{a.label(fa)}比{b.label(fa)}{word}{render.fmt_number(abs(diff))}{unit}。"
+        arith = f"{render.fmt_number(x)} − {render.fmt_number(y)} = {render.fmt_number(diff)}（{unit}）"
+    return _answer(fa, pq, head, [a, b], arith, orgs, notes)
+
+
+def _stated(fa, pq, stated: Found, cur: Found | None, org: str, growth: bool) -> Answer:
+    from answering.figures import interpretation
+
+    f = stated.fact
+    label = render.fact_label(f)
+    if f.value < 0 or _DOWN.search(label):
+        down = True
+    elif re.search(r"增加|增长|上升|提高", label):
+        down = False
+    else:
+        down = bool(_DOWN.search(_near(f))) and not re.search(r"增加|增长|上升|提高", _near(f))
+    word = ("下降" if down else "增长") if f.period == "change_pct" else ("减少" if down else "增加")
+    amount = render.fmt_plain(abs(f.value), f.unit)
+    year = render.year_text(stated.year)
+    if re.search(r"减少|下降|降低|增加|增长|上升|提高|持平", label):
+        head = f"{org}{year}{label}{amount}"  # '预算收支较2020年减少' + '53.49万元'
+    else:
+        head = f"{org}{year}{label}较上年{word}{amount}"
+    lines = [f"{head}（文件直接披露）。"]
+    if f.quote:
+        lines.append(f"原文：“{render.short_quote(f.quote)}”")
+    cite = fa.finder.citation(f)
+    lines.append(render.source_line(cite))
+    facts = [fa.finder.fact_dict(org, stated.year, f)]
+    cites = [cite]
+    if cur is not None and growth and f.period == "change" and cur.fact.unit == f.unit:
+        base = cur.fact.value - (-abs(f.value) if down else abs(f.value))
+        pct = _pct(-abs(f.value) if down else abs(f.value), base)
+        if pct is not None:
+            lines.insert(1, f"折合{'下降' if down else '增长'}{render.fmt_number(abs(pct))}%{render.COMPUTED}"
+                            f"（{render.printed(cur.fact)}与上年数之差按披露的增减额计算）。")
+            facts.append(fa.finder.fact_dict(org, cur.year, cur.fact))
+            cites.append(fa.finder.citation(cur.fact))
+    return Answer(question=pq.text, answer="\n".join(lines), status="answered", facts=facts, citations=cites,
+                  interpretation=interpretation(pq, [org], stated.year))
+
+
+def _near(f: Fact) -> str:
+    """The words just before the number in the quote ('较2020年减少53.49万元' -> '较2020年减少')."""
+    q = f.quote or ""
+    idx = q.find(f.value_text) if f.value_text else -1
+    return q[max(0, idx - 8):idx] if idx >= 0 else ""
+
+
+def _missing_previous(fa, pq, cur: Found, org: str) -> Answer:
+    from answering.figures import interpretation
+
+    c = fa.finder.citation(cur.fact)
+    text = (f"未找到{org}{render.year_text((cur.doc_year or 1) - 1)}的对应数据，无法计算增减（未披露）。"
+            f"已知{render.year_text(cur.year)}{render.fact_label(cur.fact)}为{render.printed(cur.fact)}（{render.where(c)}）。")
+    return Answer(question=pq.text, answer=text, status="not_found", facts=[fa.finder.fact_dict(org, cur.year, cur.fact)],
+                  citations=[c], interpretation=interpretation(pq, [org]))
+
+
+# --- share --------------------------------------------------------------------------------
+
+def share(fa, pq: ParsedQuestion) -> Answer | None:
+    orgs = fa.scope(pq)
+    if isinstance(orgs, Answer) or not orgs:
+        return orgs or None
+    org = orgs[0]
+    if not pq.items:
+        return None
+    num = fa.finder.find(org, pq, year=pq.year, items=[pq.items[0]])
+    if num is None:
+        return _missing(fa, pq, org)
+    money = [s for s in num.ranked if s.fact.unit != "%"]
+    pct = [s for s in num.ranked if s.fact.unit == "%" and s.item_hits]
+    if not money:
+        return None
+    num.best = money[0]
+    ops = [Operand(num)]
+    notes: list[str] = []
+    if pct and len(pq.items) < 2:
+        p = pct[0].fact
+        head = (f"{Operand(num).label(fa)}为{render.printed(num.fact)}，占比{render.printed(p)}（文件直接披露）。")
+        found_pct = Found(org, num.year, num.doc_year, pct[0], [])
+        if num.fact.quote and num.fact.table_index is None:
+            notes.append(f"原文：“{render.short_quote(num.fact.quote)}”")
+        return _answer(fa, pq, head, ops + [Operand(found_pct)], "", orgs, notes, computed=False)
+    den_items = [pq.items[1]] if len(pq.items) >= 2 else _denominators(pq.items[0])
+    den = fa.finder.find(org, pq, year=num.doc_year, items=den_items)
+    if den is None or den.fact is num.fact:
+        return _missing(fa, pq, org)
+    unit = _unit([ops[0], Operand(den)], pq.unit)
+    if unit is None:
+        return None
+    x, y = ops[0].amount(unit), Operand(den).amount(unit)
+    p = _pct(x, y)
+    if p is None:
+        return None
+    head = f"{ops[0].label(fa)}为{render.printed(num.fact)}，占{Operand(den).label(fa)}的{render.fmt_number(p)}%。"
+    arith = f"{render.fmt_number(x)} ÷ {render.fmt_number(y)} × 100% = {render.fmt_number(p)}%"
+    return _answer(fa, pq, head, ops + [Operand(den)], arith, orgs, notes)
+
+
+def _denominators(item: str) -> list[str]:
+    try:
+        from ingest.vocabulary import get_vocabulary
+
+        it = get_vocabulary().item(item)
+    except Exception:  # pragma: no cover
+        it = None
+    if it is not None and it.parent:
+        return [it.parent]
+    if it is not None and it.group == "income":
+        return ["收入总计", "收入合计"]
+    return ["支出总计", "支出合计", "收支总额"]
+
+
+# --- sum / ranking / trend ------------------------------------------------------------------
+
+def total(fa, pq: ParsedQuestion) -> Answer | None:
+    orgs = fa.scope(pq)
+    if isinstance(orgs, Answer) or not orgs:
+        return orgs or None
+    notes: list[str] = []
+    ops: list[Operand] = []
+    if len(orgs) >= 2:
+        for org in orgs:
+            f = _find_for(fa, org, pq, pq.year, notes)
+            if f is None:
+                return _missing(fa, pq, org)
+            ops.append(Operand(f))
+    elif len(pq.items) >= 2:
+        for it in pq.items:
+            f = fa.finder.find(orgs[0], pq, year=pq.year, items=[it])
+            if f is None:
+                return _missing(fa, pq, orgs[0])
+            ops.append(Operand(f))
+    elif len(pq.years) >= 2:
+        for y in pq.years:
+            f = fa.finder.find(orgs[0], pq, year=y)
+            if f is None:
+                return _missing(fa, pq, orgs[0])
+            ops.append(Operand(f))
+    else:
+        return None
+    unit = _unit(ops, pq.unit)
+    if unit is None:
+        return None
+    values = [o.amount(unit) for o in ops]
+    s = sum(values, Decimal(0))
+    arith = " + ".join(render.fmt_number(v) for v in values) + f" = {render.fmt_number(s)}（{unit}）"
+    return _answer(fa, pq, f"合计为{render.fmt_number(s)}{unit}。", ops, arith, orgs, notes)
+
+
+def ranking(fa, pq: ParsedQuestion) -> Answer | None:
+    orgs = fa.scope(pq, all_when_none=True)
+    if isinstance(orgs, Answer) or not orgs:
+        return None
+    ops, missing = [], []
+    for org in orgs:
+        f = fa.finder.find(org, pq, year=pq.year)
+        (ops.append(Operand(f)) if f else missing.append(org))
+    if not ops:
+        return fa.not_found(pq, None)
+    unit = _unit(ops, pq.unit)
+    if unit is None:
+        return None
+    ops.sort(key=lambda o: o.amount(unit), reverse=not pq.ascending)
+    order = "从低到高" if pq.ascending else "从高到低"
+    lines = [f"{i}. {o.label(fa)}：{render.fmt_number(o.amount(unit))}{unit}" for i, o in enumerate(ops, 1)]
+    head = f"按{order}排列（共{len(ops)}个单位）：\n" + "\n".join(lines)
+    notes = []
+    if missing:
+        notes.append("未披露该项的单位：" + "、".join(missing) + "。")
+    if len({o.found.year for o in ops}) > 1:
+        notes.append("注意：各单位数据年度不同，已分别注明。")
+    kinds = {fa.finder.kinds.get(o.fact.doc_id) or "" for o in ops}
+    if any("决算" in k for k in kinds) and any("预算" in k for k in kinds):
+        notes.append("注意：比较中既有预算数也有决算数：" + "；".join(
+            f"{o.found.org}为{fa.finder.kinds.get(o.fact.doc_id)}" for o in ops) + "。")
+    arith = f"按{unit}比较 " + (" < " if pq.ascending else " > ").join(render.fmt_number(o.amount(unit)) for o in ops)
+    return _answer(fa, pq, head, ops, arith, [o.found.org for o in ops], notes)
+
+
+def trend(fa, pq: ParsedQuestion) -> Answer | None:
+    orgs = fa.scope(pq)
+    if isinstance(orgs, Answer) or not orgs:
+        return orgs or None
+    org = orgs[0]
+    years = pq.years if len(pq.years) >= 2 else fa.catalog.years(org)
+    candidates = sorted(set(years) | ({min(years) - 1} if years and len(pq.years) < 2 else set()))
+    ops: dict[int, Operand] = {}
+    for y in candidates:
+        f = fa.finder.find(org, pq, year=y)
+        if f is not None and f.year == y:
+            ops[y] = Operand(f)
+    if not ops:
+        return _missing(fa, pq, org)
+    seq = [ops[y] for y in sorted(ops)]
+    unit = _unit(seq, pq.unit)
+    if unit is None:
+        return None
+    lines = [f"{o.found.year}年：{render.fmt_number(o.amount(unit))}{unit}" for o in seq]
+    steps = []
+    for prev, cur in zip(seq, seq[1:]):
+        d = cur.amount(unit) - prev.amount(unit)
+        p = _pct(d, prev.amount(unit))
+        steps.append(f"{cur.found.year}年较{prev.found.year}年{'增加' if d >= 0 else '减少'}"
+                     f"{render.fmt_number(abs(d))}{unit}" + (f"（{render.fmt_number(p)}%）" if p is not None else ""))
+    head = f"{org}{render.fact_label(seq[0].fact)}历年数据：\n" + "\n".join(lines)
+    notes = []
+    missing = [y for y in (pq.years or []) if y not in ops]
+    if missing:
+        notes.append("未披露年度：" + "、".join(f"{y}年" for y in missing) + "。")
+    if len(seq) == 1:
+        notes.append("语料中只有一个年度的数据，无法判断趋势。")
+    return _answer(fa, pq, head, seq, "；".join(steps), [org], notes, computed=len(seq) > 1)

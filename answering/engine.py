@@ -1,0 +1,149 @@
+"""The question-answering engine: validate, parse, resolve follow-ups, figures first, passages second,
+then the optional LLM rewrite (`answering.synthesis.maybe_synthesize`).
+
+    engine = Engine(settings)
+    answer = engine.ask("鹿泉区信访局2021年三公经费是多少？", session=Session())
+    answer.to_json()  # the `ask --json` contract
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from typing import Callable
+
+from answering import render
+from answering.catalog import Catalog
+from answering.conversation import Session
+from answering.figures import FigureAnswerer, interpretation
+from answering.passages import PassageAnswerer
+from answering.question import ParsedQuestion, parse_question
+from budgetqa.records import Answer, Passage
+from budgetqa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NOT_IN_TABLES = "数据表中未找到该数字，以下为文件中的相关原文（请核对）："
+
+
+class Engine:
+    def __init__(self, settings: Settings, store=None):
+        from retrieval.sqlite_store import open_store
+
+        self.settings = settings
+        self.store = store if store is not None else open_store(settings.sqlite_path)
+        self._catalog: Catalog | None = None
+        self._fingerprint: str | None = None
+        self._retriever = None
+        self._retriever_failed = False
+        self._lock = threading.Lock()
+
+    # --- components --------------------------------------------------------------------
+    def catalog(self) -> Catalog:
+        """The organisations of the store; rebuilt when documents were added or removed."""
+        fp = self.store.fingerprint()
+        with self._lock:
+            if self._catalog is None or fp != self._fingerprint:
+                self._catalog = Catalog.from_store(self.store)
+                self._fingerprint = fp
+        return self._catalog
+
+    @property
+    def retriever(self):
+        """The hybrid retriever, built on first use; None when the retrieval modules cannot be loaded."""
+        if self._retriever is not None or self._retriever_failed:
+            return self._retriever
+        try:
+            from retrieval.embeddings import get_embedder
+            from retrieval.hybrid import Retriever
+            from retrieval.lexical import LexicalIndex, Tokenizer
+            from retrieval.vector_store import ChromaVectorStore
+
+            tokenizer = Tokenizer()
+            lexical = LexicalIndex(self.settings.bm25_path)
+            lexical.ensure_fresh(self.store, tokenizer)
+            vectors = ChromaVectorStore(self.settings, get_embedder(self.settings))
+            self._retriever = Retriever(self.settings, self.store, vectors, lexical, tokenizer)
+        except Exception:  # noqa: BLE001 - answers fall back to scanning the scoped chunks
+            log.warning("retriever unavailable; passages come from a scan of the chunks", exc_info=True)
+            self._retriever_failed = True
+        return self._retriever
+
+    def refresh(self) -> None:
+        """Pick up documents ingested since the engine was built (catalog and lexical index)."""
+        with self._lock:
+            self._catalog = None
+        if self._retriever is not None:
+            try:
+                self._retriever.lexical.ensure_fresh(self.store, self._retriever.tokenizer)
+            except Exception:  # noqa: BLE001
+                log.warning("lexical index refresh failed", exc_info=True)
+
+    # --- asking ------------------------------------------------------------------------
+    def ask(self, question: str, session: Session | None = None, doc_ids: list[str] | None = None,
+            on_token: Callable[[str], None] | None = None) -> Answer:
+        text = re.sub(r"\s+", " ", question or "").strip()
+        if not text or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
+            return Answer(question=question or "", answer=render.refused_empty(), status="refused")
+        if len(text) > self.settings.max_question_chars:
+            return Answer(question=text, answer=render.refused_too_long(self.settings.max_question_chars),
+                          status="refused")
+        catalog = self.catalog()
+        if doc_ids is not None:
+            allowed = set(doc_ids)
+            catalog = Catalog([d for d in catalog.docs if d.id in allowed])
+        if not catalog.docs:
+            return Answer(question=text, answer="尚未导入任何预算文件，无法回答（未找到）。", status="not_found")
+        if session is not None and self.settings.mode == "kiosk":
+            session.expire(self.settings.kiosk_idle_reset_s)
+        parsed = parse_question(text, catalog)
+        resolved = session.resolve(parsed, catalog) if session is not None else parsed
+        answer, passages = self._answer(resolved, catalog, doc_ids)
+        if resolved is not parsed and answer.status == "not_found" and not parsed.unknown_org \
+                and resolved.orgs != parsed.orgs and not parsed.followup:
+            # the borrowed organisation did not fit: the question stands on its own
+            retry, retry_passages = self._answer(parsed, catalog, doc_ids)
+            if retry.status in ("answered", "ambiguous"):
+                resolved, answer, passages = parsed, retry, retry_passages
+        if not answer.interpretation:
+            answer.interpretation = interpretation(resolved, resolved.orgs)
+        answer = _synthesize(answer, passages, self.settings, on_token)
+        if session is not None:
+            session.record(resolved, answer, doc_ids)
+        log.info("ask %r -> %s", text, answer.status)
+        return answer
+
+    def _answer(self, pq: ParsedQuestion, catalog: Catalog, doc_ids: list[str] | None) -> tuple[Answer, list[Passage]]:
+        figures = FigureAnswerer(self.store, catalog)
+        passages = PassageAnswerer(self.store, catalog, lambda: self.retriever, self.settings)
+        if pq.org_candidates and not pq.orgs and pq.intent != "ranking":
+            cands = pq.org_candidates[0]
+            mention = next((m.text for m in pq.mentions if len(m.candidates) > 1), "（单位）")
+            return figures.ambiguous(pq, mention, cands), []
+        fig = figures.answer(pq)
+        if fig is not None and fig.status in ("answered", "ambiguous", "refused"):
+            return fig, []
+        if fig is not None and pq.unknown_org and not pq.orgs:
+            return fig, []
+        quoted, found = passages.answer(pq, doc_ids)
+        if fig is None:
+            return quoted, found
+        # figures found nothing: a quote may still hold the number (a table the extractor could not read)
+        if quoted.status == "answered" and _quote_has_figure(quoted):
+            quoted.answer = NOT_IN_TABLES + "\n" + quoted.answer.split("\n", 1)[-1]
+            quoted.notices.append("该回答为原文摘录，未经数据表核对")
+            return quoted, found
+        return fig, []
+
+
+def _quote_has_figure(answer: Answer) -> bool:
+    return any(re.search(r"\d", c.quote or "") for c in answer.citations[:1])
+
+
+def _synthesize(answer: Answer, passages: list[Passage], settings: Settings, on_token) -> Answer:
+    try:
+        from answering.synthesis import maybe_synthesize
+    except Exception:  # pragma: no cover - synthesis module broken: keep the template answer
+        log.warning("synthesis unavailable", exc_info=True)
+        return answer
+    return maybe_synthesize(answer, passages, settings, on_token)

@@ -1,0 +1,468 @@
+"""The Streamlit app: webui logic without Streamlit, then the app itself through streamlit.testing AppTest.
+
+The AppTest part runs the real engine on a store built in a temporary folder from samples/corpus with the
+deterministic 'hash' embedder (BUDGETQA_STORE / BUDGETQA_EMBEDDING_MODEL point the app at it).
+"""
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from budgetqa.settings import Settings
+from webui import formatting as fmt
+from webui import scope, uploads
+from webui.highlight import highlight_html, numbers_in, target_values
+from webui.kiosk import IdleTimer, RateLimiter, check_question
+from webui.page_image import render_page_png
+
+REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "app.py")
+CORPUS = REPO / "samples" / "corpus"
+SAMPLE_PDF = CORPUS / "示例区商务委员会2021年部门预算.pdf"
+Q_FUND = "2021年示例区信访局信访专项经费是多少？"
+DOC_2021 = "示例区信访局2021年部门预算.txt"
+
+
+# --- highlight ---------------------------------------------------------------------------------------
+
+
+def test_highlight_marks_the_cited_figure_only():
+    targets = target_values([{"value": "80", "value_wan": "80"}])
+    html = highlight_html("项目支出80万元，180万元；合计80.00。<b>", targets)
+    assert html.count("<mark>") == 2
+    assert "<mark>80</mark>万元" in html and "<mark>80.00</mark>" in html
+    assert "180万元" in html and "&lt;b&gt;" in html  # escaped, and 180 is not 80
+
+
+def test_highlight_money_printed_in_yuan():
+    targets = target_values([{"value": "3715.15", "value_wan": "3715.15"}])
+    assert "<mark>37,151,500.00</mark>" in highlight_html("一、财政拨款收入 37,151,500.00", targets)
+
+
+def test_answer_numbers_skip_years():
+    assert numbers_in("2021年信访专项经费为80万元，比2020年增加5万元") == [Decimal(80), Decimal(5)]
+
+
+# --- formatting --------------------------------------------------------------------------------------
+
+
+def _fact(org, year, value, item="信访专项经费"):
+    cit = {"doc": f"{org}{year}.txt", "page": None, "locator": "五、项目支出情况", "quote": f"支出{value}万元"}
+    return {"org": org, "year": year, "item": item, "value": value, "unit": "万元", "value_wan": value,
+            "citation": cit}
+
+
+def test_chart_only_for_several_orgs_or_years():
+    one = [_fact("示例区信访局", 2021, "80")]
+    assert fmt.chart_rows(one) is None
+    rows, unit = fmt.chart_rows(one + [_fact("示例区信访局", 2020, "75")])
+    assert unit == "万元" and [r["label"] for r in rows] == ["2021年", "2020年"]
+    assert [r["value"] for r in rows] == [80.0, 75.0]
+    same_key = [_fact("A局", 2021, "1", "办公费"), _fact("A局", 2021, "2", "差旅费")]
+    assert fmt.chart_rows(same_key) is None
+
+
+def test_citation_title_and_targets():
+    fact = _fact("示例区信访局", 2021, "80")
+    answer = {"answer": "80万元", "facts": [fact], "citations": [fact["citation"]]}
+    assert fmt.citation_title(fact["citation"], 1) == "[1] 示例区信访局2021.txt · 五、项目支出情况"
+    assert fmt.citation_title({"doc": "a.pdf", "page": 3, "locator": "表1", "quote": ""}) == "a.pdf · 第3页 · 表1"
+    assert Decimal(80) in fmt.targets_for_citation(answer, fact["citation"])
+
+
+def test_format_value_exact():
+    assert fmt.format_value(Decimal("37151500.00"), "元") == "37,151,500元"
+    assert fmt.format_value("12.60", "万元") == "12.6万元"
+
+
+def test_examples_and_follow_ups():
+    docs = [SimpleNamespace(org="示例区信访局", year=2021), SimpleNamespace(org="示例区信访局", year=2020),
+            SimpleNamespace(org="示例区商务委员会", year=2021)]
+    assert fmt.example_questions(docs)[0] == Q_FUND
+    other = [SimpleNamespace(org="某市财政局", year=2024)]
+    assert fmt.example_questions(other)[0] == "2024年某市财政局“三公”经费是多少？"
+    answer = {"status": "answered", "facts": [_fact("示例区信访局", 2021, "80")]}
+    assert fmt.follow_up_suggestions(answer, fmt.years_by_org(docs)) == ["那2020年呢？"]
+    assert fmt.follow_up_suggestions({"status": "not_found", "facts": []}, fmt.years_by_org(docs)) == []
+
+
+def test_scope_to_doc_ids():
+    docs = [SimpleNamespace(id="a", org="甲局", year=2021, kind="部门预算"),
+            SimpleNamespace(id="b", org="甲局", year=2020, kind="部门预算"),
+            SimpleNamespace(id="c", org=None, year=None, kind=None)]
+    assert scope.doc_ids(docs, scope.Scope()) is None
+    assert scope.doc_ids(docs, scope.Scope(years=[2021])) == ["a"]
+    assert scope.doc_ids(docs, scope.Scope(orgs=[scope.UNKNOWN_LABEL])) == ["c"]
+    assert scope.options(docs) == (["甲局", scope.UNKNOWN_LABEL], [2021, 2020], ["部门预算", scope.UNKNOWN_LABEL])
+
+
+# --- kiosk guards ------------------------------------------------------------------------------------
+
+
+def test_rate_limiter_sliding_window():
+    rl = RateLimiter(limit=2, window_s=60)
+    assert rl.allow(0) and rl.allow(1) and not rl.allow(2)
+    assert rl.retry_after(2) == pytest.approx(58)
+    assert rl.allow(60.5)  # the first event left the window
+
+
+def test_idle_timer():
+    t = IdleTimer(timeout_s=180, last=0)
+    assert not t.expired(179) and t.expired(180)
+    t.touch(200)
+    assert not t.expired(300)
+
+
+def test_question_cap():
+    assert check_question("  2021年  三公经费？ ", 20) == ("2021年 三公经费？", None)
+    q, problem = check_question("很" * 30, 20)
+    assert q is None and "20" in problem
+    assert check_question("   ", 20)[0] is None
+
+
+# --- uploads -----------------------------------------------------------------------------------------
+
+
+def test_safe_upload_names(tmp_path):
+    assert uploads.safe_name("../../etc/passwd") == "passwd"
+    assert uploads.safe_name("C:\\x\\示例区信访局2021年部门预算.pdf") == "示例区信访局2021年部门预算.pdf"
+    assert uploads.safe_name('a<b>:"c".txt') == "a_b___c_.txt"
+    path = uploads.save_upload(tmp_path / "uploads", "../x.txt", "内容".encode())
+    assert path == tmp_path / "uploads" / "x.txt" and path.read_text(encoding="utf-8") == "内容"
+
+
+def test_upload_result_text():
+    ok = SimpleNamespace(path="/s/u/a.txt", status="ingested", error=None, pages=1, facts=12,
+                         meta=SimpleNamespace(org="甲局", year=2021, kind="部门预算"))
+    assert uploads.result_text(ok).startswith("已导入（甲局 2021年 部门预算，1 页，12 个数字）")
+    same = SimpleNamespace(path="/s/u/a.txt", status="unchanged", error=None)
+    assert uploads.result_text(same).startswith("已存在")
+    bad = SimpleNamespace(path="/s/u/b.pdf", status="failed", error="/s/u/b.pdf: not a PDF")
+    assert uploads.result_text(bad) == "失败：b.pdf: not a PDF" and uploads.result_level(bad) == "error"
+
+
+# --- page images -------------------------------------------------------------------------------------
+
+
+def test_page_image_boxes_the_cited_cell():
+    from PIL import Image
+
+    plain = render_page_png(str(SAMPLE_PDF), 1)
+    marked = render_page_png(str(SAMPLE_PDF), 1, "一、财政拨款收入 37,151,500.00",
+                             frozenset({Decimal("37151500")}))
+    assert plain and marked and plain != marked
+    img = Image.open(io.BytesIO(marked)).convert("RGB")
+    reds = sum(1 for px in img.getdata() if px[0] > 200 and px[1] < 60 and px[2] < 60)
+    assert reds > 100  # the red box around the cell
+    cropped = render_page_png(str(SAMPLE_PDF), 1, "一、财政拨款收入 37,151,500.00",
+                              frozenset({Decimal("37151500")}), crop=True)
+    assert Image.open(io.BytesIO(cropped)).height < img.height
+
+
+def test_page_image_missing_file(tmp_path):
+    assert render_page_png(str(tmp_path / "gone.pdf"), 1) is None
+
+
+# --- the app (AppTest) -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> Path:
+    from ingest.pipeline import Ingestor
+
+    store = tmp_path_factory.mktemp("appstore") / "store"
+    results = Ingestor(Settings(store=store, embedding_model="hash")).ingest([CORPUS])
+    assert all(r.ok for r in results), [r.error for r in results]
+    return store
+
+
+@pytest.fixture
+def app_env(sample_store, monkeypatch):
+    monkeypatch.setenv("BUDGETQA_STORE", str(sample_store))
+    monkeypatch.setenv("BUDGETQA_EMBEDDING_MODEL", "hash")
+    monkeypatch.setenv("BUDGETQA_MODE", "full")
+    for var in ("BUDGETQA_LLM_BASE_URL", "BUDGETQA_LLM_MODEL", "BUDGETQA_LLM_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    return monkeypatch
+
+
+def _app():
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(APP, default_timeout=120)
+
+
+def _text(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [e.label for e in at.expander]
+    return "\n".join(str(p) for p in parts)
+
+
+def _ask(at, question: str):
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _answers(at) -> list:
+    return [m for m in at.chat_message if m.name == "assistant"]
+
+
+def test_app_answers_with_citation(app_env):
+    at = _app().run()
+    assert not at.exception, at.exception
+    _ask(at, Q_FUND)
+    text = _text(at)
+    assert "80万元" in text
+    assert DOC_2021 in text  # the source is listed (expander label)
+    assert any(DOC_2021 in e.label for e in at.expander)
+    assert "<mark>80</mark>" in text  # the quoted passage marks the cited figure
+    assert len(_answers(at)) == 1
+
+
+def test_app_follow_up(app_env):
+    at = _app().run()
+    _ask(at, Q_FUND)
+    _ask(at, "那2020年呢？")
+    last = _answers(at)[-1]
+    assert "75万元" in "\n".join(m.value for m in last.markdown)
+    assert any("2020" in e.label for e in at.expander)
+
+
+def test_app_example_button_asks(app_env):
+    at = _app().run()
+    at.button(key="example_0").click().run()
+    assert not at.exception, at.exception
+    assert "80万元" in _text(at)
+
+
+def test_app_not_found_is_said_not_guessed(app_env):
+    at = _app().run()
+    _ask(at, "2019年示例区信访局信访专项经费是多少？")
+    last = _answers(at)[-1]
+    text = "\n".join(m.value for m in last.markdown) + "\n".join(c.value for c in last.caption)
+    assert "未找到" in text or "未披露" in text or "未公开" in text or "没有" in text, text
+    assert "80万元" not in text and "75万元" not in text
+
+
+def test_app_sessions_are_isolated(app_env):
+    a, b = _app().run(), _app().run()
+    _ask(a, Q_FUND)
+    b.run()
+    assert not _answers(b) and not b.chat_message
+    _ask(b, "2021年示例区商务委员会机关运行经费是多少？")
+    assert len(_answers(a)) == 1 and len(_answers(b)) == 1
+    a.run()
+    assert "商务委员会" not in "\n".join(m.value for m in a.chat_message[0].markdown)
+
+
+def test_app_clear_conversation(app_env):
+    at = _app().run()
+    _ask(at, Q_FUND)
+    at.button(key="clear_chat").click().run()
+    assert not at.chat_message
+    assert at.button(key="example_0")  # the empty chat offers examples again
+
+
+def test_app_scope_filter(app_env):
+    at = _app().run()
+    at.multiselect(key="scope_years").set_value([2020]).run()
+    assert not at.exception, at.exception
+    assert any("只在 1 个文件中查找" in c.value for c in at.sidebar.caption)
+
+
+@pytest.mark.parametrize("page", ["webui/pages/documents.py", "webui/pages/facts.py", "webui/pages/upload.py",
+                                  "webui/pages/audit.py", "webui/pages/chat.py"])
+def test_every_page_renders(app_env, page):
+    at = _app().run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.title, page
+
+
+def test_documents_page_lists_the_corpus(app_env):
+    at = _app().run()
+    at.switch_page("webui/pages/documents.py").run()
+    frame = at.dataframe[0].value
+    assert set(frame["文件"]) == {p.name for p in CORPUS.iterdir()}
+
+
+def test_facts_page_filters_and_downloads(app_env):
+    at = _app().run()
+    at.switch_page("webui/pages/facts.py").run()
+    assert len(at.dataframe[0].value) > 0
+    at.selectbox(key="facts_year").set_value(2020).run()
+    assert not at.exception, at.exception
+    assert set(at.dataframe[0].value["年度"]) == {2020}
+    assert {b.label for b in at.get("download_button")} == {"下载 CSV", "下载 Excel (XLSX)"}
+
+
+def test_facts_export_bytes(sample_store):
+    from retrieval.fact_export import fact_rows
+    from retrieval.sqlite_store import open_store
+    from webui.pages.facts import export_bytes
+
+    rows = fact_rows(open_store(Settings(store=sample_store).sqlite_path), year=2021)
+    csv = export_bytes(rows, ".csv").decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith("机构,年度") and "示例区信访局" in csv
+    assert export_bytes(rows, ".xlsx")[:2] == b"PK"
+
+
+def test_kiosk_mode_is_read_only(app_env):
+    app_env.setenv("BUDGETQA_MODE", "kiosk")
+    at = _app().run()
+    assert not at.exception, at.exception
+    assert at.chat_input[0].proto.max_chars == Settings().max_question_chars
+    for page in ("webui/pages/upload.py", "webui/pages/facts.py", "webui/pages/audit.py"):
+        with pytest.raises(ValueError):
+            at.switch_page(page)
+    assert not at.get("file_uploader")
+    _ask(at, Q_FUND)
+    assert "80万元" in _text(at)
+
+
+def test_kiosk_rate_limit(app_env):
+    app_env.setenv("BUDGETQA_MODE", "kiosk")
+    app_env.setenv("BUDGETQA_KIOSK_RATE_LIMIT_PER_MIN", "1")
+    at = _app().run()
+    _ask(at, Q_FUND)
+    _ask(at, "那2020年呢？")
+    assert any("太频繁" in w.value for w in at.warning)
+    assert len(_answers(at)) == 1
+
+
+def test_kiosk_input_cap(app_env):
+    app_env.setenv("BUDGETQA_MODE", "kiosk")
+    app_env.setenv("BUDGETQA_MAX_QUESTION_CHARS", "30")
+    at = _app().run()
+    assert at.chat_input[0].proto.max_chars == 30
+    _ask(at, "示例区信访局" * 20)  # Streamlit cuts the text at max_chars on the server side
+    asked = [m for m in at.chat_message if m.name == "user"][-1].markdown[0].value
+    assert len(asked) <= 30
+
+
+def test_kiosk_idle_reset(app_env):
+    app_env.setenv("BUDGETQA_MODE", "kiosk")
+    at = _app().run()
+    _ask(at, Q_FUND)
+    assert at.chat_message
+    at.session_state["bqa_idle"].last -= 10_000  # long ago
+    at.run()
+    assert not at.chat_message
+
+
+def test_kiosk_hides_error_details(app_env):
+    app_env.setenv("BUDGETQA_MODE", "kiosk")
+    at = _app().run()
+    import webui.services as services
+
+    def broken(settings):
+        raise RuntimeError("secret internal path /srv/x")
+
+    app_env.setattr(services, "engine", broken)
+    _ask(at, Q_FUND)
+    text = _text(at)
+    assert "抱歉" in text and "secret" not in text and "RuntimeError" not in text
+
+
+def test_answer_markdown_keeps_lines():
+    assert fmt.answer_markdown("甲\n乙$") == "甲  \n乙\\$"
+    assert fmt.show_computed({"answer": "多5万元", "computed": "80 − 75 = 5（万元）"})
+    assert not fmt.show_computed({"answer": "计算：80 − 75 = 5（万元）", "computed": "80 − 75 = 5（万元）"})
+
+
+class _FixedEngine:
+    """Stands in for the engine where a test is about presentation, not about answering."""
+
+    def __init__(self, answer):
+        self.answer = answer
+
+    def ask(self, question, session=None, doc_ids=None, on_token=None):
+        if on_token:
+            on_token(self.answer.answer)
+        return self.answer
+
+
+def test_app_comparison_has_chart_and_arithmetic(app_env):
+    from budgetqa.records import Answer, Citation
+    import webui.services as services
+
+    facts = [_fact("示例区信访局", 2021, "80"), _fact("示例区信访局", 2020, "75")]
+    answer = Answer(question="对比", answer="2021年比2020年多5万元。", status="answered", facts=facts,
+                    citations=[Citation(**f["citation"]) for f in facts], computed="80 − 75 = 5（万元）")
+    app_env.setattr(services, "engine", lambda settings: _FixedEngine(answer))
+    at = _app().run()
+    _ask(at, "示例区信访局2021年和2020年信访专项经费对比")
+    assert at.get("vega_lite_chart"), "a comparison of two years comes with a chart"
+    assert any("80 − 75 = 5" in c.value for c in at.code)  # the arithmetic is shown
+    assert len([e for e in at.expander if e.label.startswith("[")]) == 2
+
+
+def test_app_pdf_citation_has_page_image(app_env):
+    at = _app().run()
+    _ask(at, "2021年示例区商务委员会“三公”经费是多少？")
+    assert any("第1页" in e.label and ".pdf" in e.label for e in at.expander)
+    assert at.get("image"), "the cited PDF page is shown as an image"
+
+
+def test_audit_page_lists_findings(app_env):
+    at = _app().run()
+    at.switch_page("webui/pages/audit.py").run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.subheader], "findings are grouped under their document"
+
+
+def test_upload_page_ingests_and_reports(tmp_path, app_env):
+    app_env.setenv("BUDGETQA_STORE", str(tmp_path / "fresh"))
+    at = _app().run()
+    at.switch_page("webui/pages/upload.py").run()
+    good = (CORPUS / "示例区信访局2020年部门预算.txt").read_bytes()
+    at.file_uploader[0].set_value([("示例区信访局2020年部门预算.txt", good, "text/plain"),
+                                   ("坏文件.pdf", b"not a pdf at all", "application/pdf")]).run()
+    at.button(key="upload_go").click().run()
+    assert not at.exception, at.exception
+    assert any("已导入" in s.value for s in at.success)
+    assert any(e.value.startswith("坏文件.pdf：失败：") for e in at.error)
+    assert (tmp_path / "fresh" / "uploads" / "示例区信访局2020年部门预算.txt").read_bytes() == good
+    at.button(key="upload_go").click().run()  # the same files again
+    assert any("已存在" in i.value for i in at.info)
+    at.switch_page("webui/pages/chat.py").run()
+    _ask(at, "2020年示例区信访局信访专项经费是多少？")  # the engine sees the uploaded document
+    assert "75万元" in _text(at)
+
+
+def test_user_text_is_shown_literally():
+    assert fmt.escape_markdown("![x](http://a) # 1.5$") == "\\!\\[x\\]\\(http://a\\) \\# 1\\.5\\$"
+
+
+def test_scope_with_no_documents_does_not_ask(app_env):
+    at = _app().run()
+    at.multiselect(key="scope_years").set_value([2020]).run()
+    at.multiselect(key="scope_orgs").set_value(["示例区商务委员会"]).run()
+    _ask(at, Q_FUND)
+    assert any("没有文件" in w.value for w in at.warning)
+    assert not at.chat_message
+
+
+def test_kiosk_settings_never_use_an_llm(monkeypatch):
+    from webui.services import load_settings
+
+    monkeypatch.setenv("BUDGETQA_LLM_BASE_URL", "http://localhost:1/v1")
+    monkeypatch.setenv("BUDGETQA_MODE", "kiosk")
+    assert load_settings().llm_base_url is None
+    monkeypatch.setenv("BUDGETQA_MODE", "full")
+    assert load_settings().llm_base_url == "http://localhost:1/v1"
+
+
+def test_kiosk_error_options_do_not_leak_into_full_mode(app_env):
+    import streamlit as st
+
+    app_env.setenv("BUDGETQA_MODE", "kiosk")
+    _app().run()
+    assert st.get_option("client.showErrorDetails") == "none"
+    app_env.setenv("BUDGETQA_MODE", "full")
+    _app().run()
+    assert st.get_option("client.showErrorDetails") != "none"
