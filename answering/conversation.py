@@ -81,8 +81,8 @@ class Session:
             out.count_unit = pq.count_unit or prev.count_unit
             out.wants_text = prev.wants_text
             out.implied_total = prev.implied_total
-            if pq.intent == "lookup":
-                out.intent = prev.intent
+            if pq.intent == "lookup" and not (named_org and prev.intent in ("difference", "growth", "sum", "ranking")):
+                out.intent = prev.intent  # '那2020年呢' keeps the computation; '某单位的呢' asks its figure
             borrowed.append("项目")
         # year: kept when the (possibly new) organisation has it
         if not pq.years and prev.years and not pq.year_note and pq.intent != "ranking":

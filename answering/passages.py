@@ -126,6 +126,7 @@ class PassageAnswerer:
         w_word = {w: math.log(1 + n / (1 + sum(1 for t in texts if w in t))) for w in words}
         w_gram = {g: math.log(1 + n / (1 + sum(1 for gs in grams if g in gs))) for g in qgrams}
         tw, tg = sum(w_word.values()) or 1.0, sum(w_gram.values()) or 1.0
+        numeric = pq.intent not in ("narrative", "list") and not pq.wants_text
         scored = []
         for (p, s, e), text, gs in zip(units, texts, grams):
             cov_w = sum(w for word, w in w_word.items() if word in text) / tw if words else 0.0
@@ -133,16 +134,20 @@ class PassageAnswerer:
             cov = 0.7 * cov_w + 0.3 * cov_g if words else cov_g
             if cov <= 0:
                 continue
-            scored.append((cov - 0.0005 * len(text) ** 0.5, cov, p, s, e))
+            bonus = 0.05 if numeric and re.search(r"\d", text) else 0.0  # a figure question wants a figure
+            scored.append((cov + bonus - 0.0005 * len(text) ** 0.5, cov, p, s, e))
         scored.sort(key=lambda t: (-t[0], t[2].chunk.doc_id, t[2].chunk.ordinal, t[3]))
         out: list[Quote] = []
+        spans: list[tuple[str, int, int]] = []
         for sc, cov, p, s, e in scored:
             if out and cov < 0.7 * out[0].coverage:
                 break
             s, e = self._expand(p.chunk, s, e, pq)
             text = p.chunk.text[s:e]
-            if any(text in q.text or q.text in text for q in out):
+            if any(text in q.text or q.text in text for q in out) or \
+                    any(cid == p.chunk.id and s < b and a < e for cid, a, b in spans):
                 continue
+            spans.append((p.chunk.id, s, e))
             out.append(Quote(p, text, sc, cov))
             if len(out) >= limit:
                 break
@@ -176,7 +181,7 @@ class PassageAnswerer:
         short = (e - s) < 20 or text[s:e].rstrip().endswith(("：", ":"))
         if not (short or force):
             return s, e
-        limit = 400 if (force or pq.intent in ("narrative", "list")) else 160
+        limit = 400 if (force or pq.intent in ("narrative", "list")) else 300
         end = e
         for s2, e2 in sentences(chunk):
             if s2 >= e and e2 - s <= limit:

@@ -59,7 +59,7 @@ _GENERIC_ROW = ("合计", "总计", "小计", "共计", "本年合计")
 
 
 def fact_label(fact: Fact) -> str:
-    row = clean_label(fact.row_label)
+    row = re.sub(r"[（(][台辆个人件套、平方米]+[)）]$", "", clean_label(fact.row_label)) or clean_label(fact.row_label)
     if "/" in row:  # a spanned header path ('“三公”经费预算数/合计')
         row = fact.item or clean_label(row.split("/")[0])
     if row in _GENERIC_ROW:

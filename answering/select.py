@@ -34,6 +34,25 @@ def norm(text: str) -> str:
 _QUALIFIERS = (("年初预算", ("年初预算", "预算数", "预算")), ("调整预算", ("调整预算",)), ("预算数", ("预算",)))
 
 
+_CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|压减|降低|上升|增减|新增")
+
+
+def _in_change_clause(fact: Fact) -> bool:
+    """The figure sits in a clause about a change ('比2019年…增加14.07万元', '增加…人员经费14.07万元')."""
+    if fact.table_index is not None or not fact.quote or not fact.value_text:
+        return False
+    idx = fact.quote.find(fact.value_text)
+    if idx < 0:
+        return False
+    start = max(fact.quote.rfind(p, 0, idx) for p in "，,；;。：:")
+    return bool(_CHANGE_WORDS.search(fact.quote[start + 1:idx]))
+
+
+def _shares_noun(topic: str, label: str, count_unit: str) -> bool:
+    rest = re.sub(rf"[几多少个{count_unit}]", "", topic or "")
+    return any("\u4e00" <= ch <= "\u9fff" and ch in label for ch in rest)
+
+
 def kind_allowed(kind: str | None, pq: ParsedQuestion) -> bool:
     """'决算' asked: only final accounts answer (a plan is not an outcome), and the reverse."""
     if not kind or not pq.kind_hint:
@@ -124,9 +143,10 @@ def column_item(fact: Fact) -> str | None:
 def score_fact(fact: Fact, pq: ParsedQuestion, items: list[str] | None = None, kind: str | None = None,
                period: str | None = None) -> Scored | None:
     """Score one fact for the question (None = cannot answer it). `items` overrides the question's items."""
-    topic = pq.topic if items is None else "".join(items)
+    overridden = items is not None and list(items) != list(pq.items)
+    topic = "".join(items) if overridden else pq.topic
     items = pq.items if items is None else items
-    topic = topic or "".join(items)
+    topic = topic or pq.topic or "".join(items)
     want_period = period or pq.period
     if not kind_allowed(kind, pq) or not qualifier_allowed(fact, kind, pq):
         return None
@@ -150,12 +170,16 @@ def score_fact(fact: Fact, pq: ParsedQuestion, items: list[str] | None = None, k
         sim = max(sim * 0.5, 0.9 * similarity(topic, f"{fact.statement}{label}"))
     if not generic_column(fact.column_label):
         sim = max(sim, 0.95 * similarity(topic, f"{label}{fact.column_label}"))
+    if pq.count_unit and fact.unit == pq.count_unit and _shares_noun(pq.topic, label, pq.count_unit):
+        sim = max(sim, 0.6)  # '几辆车' -> '车辆（台、辆）'
     if items:
         if not hits and not code_hit and sim < 0.8:
             return None
     elif sim < MIN_LABEL_SIM:
         return None
     score = 3.0 * hits + 2.0 * sim
+    if want_period not in ("change", "change_pct") and _in_change_clause(fact):
+        score -= 1.0  # '增加…人员经费14.07万元' is an increase, not the amount
     if code_hit:
         score += 4.0
         reasons.append("code")

@@ -62,7 +62,7 @@ def _names(item: str) -> tuple[str, ...]:
 def bound(f: Fact) -> bool:
     """True for table facts, and for sentence facts firmly tied to their item (see the module doc)."""
     if f.statement != "narrative":
-        return True
+        return "表内未标单位" not in (f.locator or "")  # a unit guessed by extraction proves nothing
     if not f.item:
         return False
     q, pos = value_pos(f)

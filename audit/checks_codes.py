@@ -56,6 +56,7 @@ def check_codes(ctx: DocContext, rule: Rule) -> list[Finding]:
     for key, facts in columns.items():
         facts.sort(key=lambda f: (f.table_index, f.row_index))
         raw.extend((key, *m) for m in _mismatches(facts))
+    ctx.cache["continued"] = _continued(ctx.money, logical)
     out, done = [], set()
     for key, parent, kids, odd, residual in raw:
         row = (key[0], parent.table_index, parent.row_index, key[2])
@@ -104,13 +105,23 @@ def _block(facts: list[Fact], i: int, code: str) -> tuple[list[Fact], list[Fact]
     return kids, odd
 
 
+def _continued(facts: list[Fact], logical: dict[int, int]) -> set[int]:
+    """Logical tables followed by a table of the same statement that was not joined to them (maybe its rest)."""
+    statement = {f.table_index: f.statement for f in facts if f.table_index is not None}
+    last: dict[int, int] = {}
+    for t, lid in logical.items():
+        last[lid] = max(last.get(lid, t), t)
+    return {lid for lid, t in last.items() if statement.get(t + 1) == statement.get(t) and logical.get(t + 1) != lid}
+
+
 def _finding(ctx, key, parent, kids, odd, residual, raw) -> Finding | None:
     tol = tolerance([parent, *kids], len(kids))
     explained = odd and close(sum((g.value_yuan for g in odd), Decimal(0)), residual, tol)
     offset = any(k[0] == key[0] and close(r, -residual, tol) for k, p, _, _, r in raw if p is not parent)
     if explained:
         return None  # the rows lacking a readable code are the missing children
-    severity = SUSPECTED if (odd or offset) else CERTAIN
+    cut = residual > 0 and key[0] in ctx.cache.get("continued", set())
+    severity = SUSPECTED if (odd or offset or cut) else CERTAIN
     unit = parent.unit if parent.unit in ("元", "万元", "亿元") else "万元"
     level = {3: "款", 5: "项"}.get(len(_code(parent) or ""), "类")
     names = "、".join(f"{_code(k)} {k.row_label} {shown(k)}" for k in kids[:6]) + (f"等{len(kids)}项" if len(kids) > 6 else "")
@@ -122,6 +133,8 @@ def _finding(ctx, key, parent, kids, odd, residual, raw) -> Finding | None:
         msg += "；同表另一处有等额反向差异，可能是提取时数值错位"
     elif odd:
         msg += "；区块内有未识别科目编码的行，可能为提取问题"
+    elif cut:
+        msg += "；下一页另有同名表格，所属科目可能在续表中"
     cited = [("合计", parent)] + [("分项", k) for k in kids]
     summary = f"{head}与所属{level}之和不一致（{shown(parent)}与{fmt_money(total, unit)}）"
     return make_finding("code_sum", severity, ctx, msg, cited, item=_code(parent) or parent.item or "合计",

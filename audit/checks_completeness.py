@@ -55,7 +55,9 @@ _SQUASH = re.compile(r"[\s“”\"'‘’]+")
 
 
 def _titles(ctx: DocContext) -> list[tuple[int, str, int, str]]:
-    """(page, squashed title line, offset in page, region after it up to the next title) for table titles."""
+    """(page, squashed title line, raw line, region after it up to the next title) for table titles."""
+    if "titles" in ctx.cache:
+        return ctx.cache["titles"]
     found = []
     for number in sorted(ctx.pages):
         text = ctx.pages[number] or ""
@@ -71,6 +73,7 @@ def _titles(ctx: DocContext) -> list[tuple[int, str, int, str]]:
         text = ctx.pages[number]
         stop = nxt[2] if nxt and nxt[0] == number else len(text)
         out.append((number, line, raw, text[end:min(stop, end + 1500)]))
+    ctx.cache["titles"] = out
     return out
 
 

@@ -105,16 +105,16 @@ def _compare(ctx, rule, rel, total, parts, complete, where) -> Finding | None:
     return _finding(ctx, rule, rel, total, parts, s, severity, where, complete)
 
 
-def _finding(ctx, rule, rel, total, parts, s, severity, where, complete=True) -> Finding:
+def _finding(ctx, rule, rel, total, parts, s, severity, where, complete=True, involved=()) -> Finding:
     unit = total.unit if total.unit in ("元", "万元", "亿元") else "万元"
     names = "、".join(f"{display(p.item) or p.row_label}{shown(p)}" for p in parts)
     msg = (f"{display(total.item) or total.row_label}为{shown(total)}，而{names}之和为{fmt_money(s, unit)}，"
            f"相差{fmt_money(abs(amount(total) - s), unit)}（{where}）")
     if not complete:
         msg += "；部分分项未列示，按0计"
-    summary = f"{display(total.item) or total.row_label}合计{shown(total)}与分项之和{fmt_money(s, unit)}不一致"
+    summary = f"{display(total.item) or total.row_label}（{shown(total)}）与分项之和（{fmt_money(s, unit)}）不一致"
     return make_finding(rule.id, severity, ctx, msg, [("合计", total)] + [("分项", p) for p in parts],
-                        item=rel.totals[0], summary=summary)
+                        item=rel.totals[0], summary=summary, involved=involved)
 
 
 # --- the whole document: is there any consistent choice among the stated figures? ------------------
@@ -151,8 +151,12 @@ def _unsatisfiable(ctx, rule, rel, total_clusters, operand_clusters, period) -> 
                 return None
     total = total_clusters[0][0]
     parts = [c[0][0] for c in operand_clusters if c and c[0]]
+    if _misaligned(total, parts, tolerance([total, *parts], len(parts))):
+        return None
     unique = len(total_clusters) == 1 and all(len([c for c in cs if c]) == 1 for cs in operand_clusters)
     reliable = all(tight_binding(f) for f in (total, *parts))
     s = sum((amount(p) for p in parts), Decimal(0))
     where = {"previous": "上年数", "change": "增减额"}.get(period, "本年数")
-    return _finding(ctx, rule, rel, total, parts, s, CERTAIN if unique and reliable else SUSPECTED, f"全文{where}")
+    involved = [f for c in total_clusters for f in c] + [f for cs in operand_clusters for c in cs for f in c]
+    return _finding(ctx, rule, rel, total, parts, s, CERTAIN if unique and reliable else SUSPECTED, f"全文{where}",
+                    involved=involved)

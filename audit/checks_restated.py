@@ -65,7 +65,7 @@ def _ambiguous_cells(ctx: DocContext) -> set[int]:
     rows: dict[tuple, list[Fact]] = defaultdict(list)
     for f in ctx.money:
         if f.table_index is not None and f.item:
-            rows[(f.table_index, f.row_index, f.item, f.period, ctx.measure(f))].append(f)
+            rows[(f.table_index, f.row_index, f.item, f.period, ctx.measure(f), _facet(f))].append(f)
     return {id(f) for fs in rows.values() if len(clusters(fs)) > 1 for f in fs}
 
 
@@ -129,25 +129,34 @@ def _label(k: tuple) -> str:
 def _restated_finding(ctx: DocContext, k: tuple, cs: list[list[Fact]], n_clusters: int) -> Finding:
     reps = [c[0] for c in cs]
     reliable = all(any(tight_binding(f) for f in c) for c in cs)
-    severity = CERTAIN if n_clusters == 2 and reliable else SUSPECTED
-    stated = "与".join("；".join(f"{shown(f)}（{place(f)}）" for f in _distinct_places(c)[:2]) for c in cs)
-    msg = f"{_label(k)}在文件中{len(cs)}处数值不一致：{stated}"
+    severity = CERTAIN if n_clusters == 2 and reliable and not _other_unit(ctx, cs) else SUSPECTED
+    stated = " 与 ".join("、".join(f"{shown(f)}（{place(f)}）" for f in _distinct_places(c)) for c in cs)
+    msg = f"{_label(k)}在文件中前后数值不一致：{stated}"
     note = _corroboration(ctx, k, cs)
     if note:
         msg += "；" + note
-    cited = [("第%d处" % (i + 1), f) for i, c in enumerate(cs) for f in c[:2]]
+    cited = [("第%d种数值" % (i + 1), f) for i, c in enumerate(cs) for f in _distinct_places(c)]
     summary = f"{_label(k)}前后数值不一致（" + "与".join(shown(f) for f in reps) + "）"
-    return make_finding("restated", severity, ctx, msg, cited, item=k[1], summary=summary)
+    return make_finding("restated", severity, ctx, msg, cited, item=k[1], summary=summary,
+                        involved=[f for c in cs for f in c])
+
+
+def _other_unit(ctx: DocContext, cs: list[list[Fact]]) -> bool:
+    """Only tables of the same kind disagree: a document with one such table per unit (部门 + 单位) may
+    legitimately show different figures in each."""
+    if any(f.table_index is None for c in cs for f in c):
+        return False
+    logical = logical_tables(ctx.money)
+    kinds = [{(f.statement, logical.get(f.table_index)) for f in c} for c in cs]
+    statements = [{s for s, _ in k} for k in kinds]
+    return bool(set.intersection(*statements)) and not set.intersection(*kinds)
 
 
 def _distinct_places(c: list[Fact]) -> list[Fact]:
-    """One fact per place, tables first (the figure an auditor looks up)."""
-    seen, out = set(), []
-    for f in sorted(c, key=lambda f: f.table_index is None):
-        if place(f) not in seen:
-            seen.add(place(f))
-            out.append(f)
-    return out
+    """The first table figure and the first sentence of a group (what an auditor looks up)."""
+    table = next((f for f in c if f.table_index is not None), None)
+    text = next((f for f in c if f.table_index is None), None)
+    return [f for f in (table, text) if f is not None]
 
 
 def _slip_finding(ctx: DocContext, k: tuple, small: list[Fact], big: list[Fact]) -> Finding:
@@ -156,7 +165,8 @@ def _slip_finding(ctx: DocContext, k: tuple, small: list[Fact], big: list[Fact])
            f"疑为元与万元混用")
     severity = CERTAIN if tight_binding(a) and tight_binding(b) else SUSPECTED
     summary = f"{_label(k)}两处数值相差一万倍（{shown(a)}与{shown(b)}），疑为元与万元混用"
-    return make_finding("unit_slip", severity, ctx, msg, [("较小值", a), ("较大值", b)], item=k[1], summary=summary)
+    return make_finding("unit_slip", severity, ctx, msg, [("较小值", a), ("较大值", b)], item=k[1], summary=summary,
+                        involved=small + big)
 
 
 def _corroboration(ctx: DocContext, k: tuple, cs: list[list[Fact]]) -> str:

@@ -17,7 +17,8 @@ _LEAD_YEAR = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[
 _MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元)")
 _BUDGET_WORD = re.compile(r"预算|决算|安排|经费|支出|收入")
 # comparisons and other years that legitimately differ from the document year
-_OTHER = re.compile(r"比|较|与|相比|对比|同比|上年|去年|执行数|截至|截止|年末|年底|年初|期末|以来|至今|成立|结转|累计|调整")
+_OTHER = re.compile(r"比|较|与|相比|对比|同比|上年|去年|执行|实际|完成|截至|截止|年末|年底|年初|期末|以来|至今|成立|结转|累计|调整|"
+                    r"计划|将|拟|预计")
 _AS_OF = re.compile(r"截[止至](?:时间|日期)?[:：]?\s*(20\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})")
 _ITEM_HINT = re.compile(r"三公|出国|接待|公务用车|基本支出|项目支出|人员经费|公用经费|机关运行|收入|支出|政府采购")
 
@@ -52,7 +53,8 @@ def _subject_years(ctx: DocContext, year: int) -> list[Finding]:
         if not money or not _BUDGET_WORD.search(s[:money.start()]) or _OTHER.search(s[:money.start()]):
             continue
         stated = int(m.group(1))
-        certain = own >= 2 and bool(_ITEM_HINT.search(s[:money.start()])) and abs(stated - year) <= 5
+        # a year off by one may be last year's figure quoted without '上年'; two or more is a stale paragraph
+        certain = own >= 2 and bool(_ITEM_HINT.search(s[:money.start()])) and 2 <= abs(stated - year) <= 5
         msg = (f"本文件为{year}年{_kind(ctx)}，但“{s[:60]}”写的是{stated}年，年度不一致"
                f"（文件中其余{own}处以{year}年表述）")
         out.append(_finding(ctx, msg, CERTAIN if certain else SUSPECTED, page, s, str(stated)))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,7 +37,7 @@ class DocContext:
     def money(self) -> list[Fact]:
         return [f for f in self.facts if f.value_yuan is not None]
 
-    @property
+    @cached_property
     def is_final(self) -> bool:
         """True for 决算 (final accounts): budget and actual figures then sit side by side."""
         kinds = [self.kind or ""] + [f.doc_kind or "" for f in self.facts[:50]]

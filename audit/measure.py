@@ -98,11 +98,23 @@ def score(cases: list[Case]) -> dict:
     return report
 
 
+def _per_rule(cases: list[Case]) -> list[str]:
+    out = []
+    for rule in sorted({e["rule"] for c in cases for e in c.expected} | {f.rule for c in cases for f in c.findings}):
+        preds = {(c.name, f.item) for c in cases for f in c.findings if f.rule == rule}
+        exp = [(c.name, e) for c in cases for e in c.expected if e["rule"] == rule]
+        tp = sum(1 for name, item in preds if any(n == name and _matches((rule, item), e) for n, e in exp))
+        hit = sum(1 for name, e in exp if any(n == name and _matches((rule, i), e) for n, i in preds))
+        out.append(f"{rule} {tp}/{len(preds)}预测正确、{hit}/{len(exp)}已找到")
+    return out
+
+
 def format_report(cases: list[Case], report: dict, seconds: float, verbose: bool = False) -> str:
     lines = [f"审核规则评测：{len(cases)} 个文件（{sum(1 for c in cases if not c.expected)} 个应无问题），用时 {seconds:.1f}s"]
     for level, r in report.items():
         lines.append(f"  {level:<10} precision {r['precision']:.2f}  recall {r['recall']:.2f}  "
                      f"(TP {r['tp']}, FP {r['fp']}, FN {r['fn']})")
+    lines.append("  按规则（全部）：" + "；".join(_per_rule(cases)))
     final = report["全部(含提示)"]
     for title, rows in (("误报", final["false_positives"]), ("漏报", final["misses"])):
         if rows:

@@ -62,6 +62,8 @@ RULES: tuple[Rule, ...] = (
                   children={"基本支出": ("人员经费", "公用经费")})),
     Rule("basic_sum", "基本支出与人员、公用经费", "基本支出应等于人员经费与公用经费之和",
          CERTAIN, "audit.checks_parts:check_relation", Relation(("基本支出",), ("人员经费", "公用经费"))),
+    Rule("subset", "“其中”项大于总数", "表中“其中：”行的数值不应大于其所属行（同一表同一列）",
+         CERTAIN, "audit.checks_subset:check_subset"),
     Rule("balance", "收支平衡", "收入总计应等于支出总计",
          CERTAIN, "audit.checks_balance:check_balance"),
     Rule("code_sum", "分类科目小计", "功能/经济分类表中，类应等于所属款之和，款应等于所属项之和，合计应等于各类之和（同一表同一列）",

@@ -56,7 +56,12 @@ class Settings(BaseSettings):
     xlsx_max_rows: int = Field(5000, ge=1, description="Rows read per XLSX sheet at most.")
     xlsx_max_cols: int = Field(60, ge=1, description="Columns read per XLSX sheet at most.")
     ocr_min_chars: int = Field(
-        20, ge=0, description="A PDF page with fewer extractable characters than this is flagged as needing OCR."
+        20,
+        ge=0,
+        description=(
+            "A PDF page with fewer extractable characters than this, and an image covering a good part of it, "
+            "is flagged as needing OCR (garbled text is flagged whatever its length)."
+        ),
     )
 
     # --- retrieval ---------------------------------------------------------------------

@@ -41,11 +41,11 @@ _DOWN = re.compile(r"(减少|下降|降低|压减|节约|减)\s*$")
 _SHARE = re.compile(r"占(?:[^，。；]{0,12}?的)?(?:比(?:重|例)?)?为?\s*$")
 _PREV = re.compile(r"上年末|上年底|上年度|去年|上一年|上年(?=预算数|决算数|执行数)")
 _YEAR_END = re.compile(r"(\d{4})\s*年\s*(?:底|末|12月31日)")
-_SUBJECT = re.compile(r"^(?:\d{4}\s*年(?:度)?[，,]?)?\s*(?:我(?:部门|单位|局|委|中心|办)|本(?:部门|单位)|全年|该(?:部门|单位))")
-_TRAIL = re.compile(r"(?:共计安排|计划安排|预算安排|安排|金额为|总额为|预算数为|预算为|共计|合计|总计|为|是|达到|约|共)\s*$")
+_SUBJECT = re.compile(r"^(?:\d{4}\s*年(?:度)?[，,]?)?\s*(?:我(?:部门|单位|局|委|中心|办)|本(?:部门|单位)|该(?:部门|单位))")
+_TRAIL = re.compile(r"(?:共计安排|计划安排|预算安排|安排|金额为|总额为|共计|合计|总计|为|是|达到|约|共)\s*$")
 _LEAD = re.compile(r"^[\s，,、：:；;]*(?:\d{1,2}[.．、](?!\d))?(?:其中|包括|含|分别是|分别为|主要是)?[：:，,\s]*")
 _ORPHAN_UNIT = re.compile(r"(?<=[\u4e00-\u9fff，。：])[ \t]+万?元")
-_GENERIC = re.compile(r"(?:\d{4}年(?:度)?)?(?:当年|本年|全年)?(?:预算|决算)?(?:执行数|安排|数)?")
+_GENERIC = re.compile(r"(?:\d{4}年(?:度)?)?(?:当年|本年|全年|年初)?(?:支出)?(?:预算|决算)?(?:执行数|安排|数)?")
 _ATTRIBUTE = {"价值", "金额", "价值为", "总价值", "原值", "账面价值"}
 _SHORT_PAREN = re.compile(r"[（(][^（）()，,。；]{1,2}[）)]")
 _QUALIFIERS = {"财政拨款收入", "一般公共预算拨款", "政府性基金", "国有资本经营预算"}
@@ -72,7 +72,7 @@ def extract_narrative_facts(doc: Document, ctx: dict) -> list[Fact]:
             if heading:
                 level, title = heading
                 section = [s for s in section if s[0] < level] + [(level, title)]
-                prev_items, prev_subject = [], None
+                prev_items, prev_subject = [], _path_subject(voc, title)
                 continue
             path = " > ".join(t for _, t in section) or "正文"
             topic = next((found[-1][0] for _, t in reversed(section) if (found := voc.find_items(t))), None)
@@ -92,12 +92,16 @@ def extract_narrative_facts(doc: Document, ctx: dict) -> list[Fact]:
 def _paragraphs(text: str, table_spans: list[tuple[int, int]], paged: bool):
     """(start, end, heading) of paragraphs outside tables; heading = (level, title) for heading lines."""
     pos, para_start, para_end = 0, None, None
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    full = max((_width(x) for x in lines), default=0) if paged else 0
+    for line in lines:
         start, end = pos, pos + len(line)
         pos = end + 1
         stripped = line.strip()
         in_table = "\t" in line or any(a <= start < b for a, b in table_spans)
-        head = _heading(stripped)
+        wrapped = paged and (_width(stripped) >= 0.85 * full > 40 or  # a full-width line continues below
+                             ("类）" in stripped and "项）" not in stripped.replace(")", "）")))
+        head = None if wrapped else _heading(stripped)
         ends_para = not paged or not stripped or stripped[-1] in _SENT_END + "：:"
         if in_table or not stripped or head or (paged and _LIST_START.match(line) and para_start is not None):
             if para_start is not None:
@@ -116,6 +120,11 @@ def _paragraphs(text: str, table_spans: list[tuple[int, int]], paged: bool):
             para_start = None
     if para_start is not None:
         yield para_start, para_end, None
+
+
+def _width(line: str) -> int:
+    """Printed width: CJK and full-width characters count 2."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in line.strip())
 
 
 def _heading(line: str) -> tuple[int, str] | None:
@@ -148,7 +157,7 @@ def _sentence_facts(sentence: str, ctx: dict, locator: str, page: int | None, pr
     found = voc.find_items(sentence)
     items = [it for it, _, _ in found]
     if not numbers:
-        return [], items, None
+        return [], items, _path_subject(voc, sentence)
     flat = sentence.replace("（", "(").replace("）", ")")
     paths = [(m.start(), m.end(), m) for m in _PATH.finditer(flat)]
     own_year = _own_year(sentence)
@@ -185,12 +194,12 @@ def _sentence_facts(sentence: str, ctx: dict, locator: str, page: int | None, pr
             if item is None and not own and prev_items:
                 item, label = prev_items[0], prev_items[0].name
             label = label or own
-            if item is None and prev_subject and _GENERIC.fullmatch(label):
+            if prev_subject and _GENERIC.fullmatch(label) and (item is None or item.group == "total"):
                 item, code, label = prev_subject[0], prev_subject[1], prev_subject[2] + label
             elif item is None and here is not None and here[0] is not None and label in _ATTRIBUTE:
                 item, code, label = here[0], here[1], here[2] + label  # '车辆1辆，价值11.23万元
             here = (item, code, label, year)
-            if item is not None:
+            if item is not None and code is not None and "（类）" in label.replace("(", "（").replace(")", "）"):
                 subject = (item, code, label)
         last_end = n.end
         if not label:
@@ -206,6 +215,17 @@ def _sentence_facts(sentence: str, ctx: dict, locator: str, page: int | None, pr
             period=period,
         ))
     return facts, items, subject
+
+
+def _path_subject(voc, text: str) -> tuple | None:
+    """(item, code, label) of a 类/款/项 path in a heading or a sentence without figures."""
+    flat = text.replace("（", "(").replace("）", ")")
+    m = next(_PATH.finditer(flat), None)
+    if m is None:
+        return None
+    code = voc.resolve_path([m.group(1), m.group(2), m.group(3)])
+    label = _clean(re.sub(r"\s+", "", text[m.start():m.end()]).strip("“”\""))
+    return (voc.match(m.group(3)), code, label) if code else None
 
 
 def _named(voc, sentence: str, found, paths, last_end: int, c_start: int, end: int):

@@ -24,6 +24,7 @@ log = logging.getLogger("screenshots")
 Q_FUND = "2021年示例区信访局信访专项经费是多少？"
 Q_FOLLOW = "那2020年呢？"
 Q_PDF = "2021年示例区商务委员会“三公”经费是多少？"
+Q_COMPARE = "示例区信访局2021年预算收入比2020年增加多少？"
 
 
 def build_store(folder: Path) -> Path:
@@ -55,8 +56,18 @@ def full_mode(url: str, out: Path) -> None:
         message.locator('[data-testid="stImage"] img, [data-testid="stFullScreenFrame"] img').first.wait_for(
             timeout=20000)
         wait_idle(page)
+        page.wait_for_timeout(600)  # the expander's opening animation
         message.scroll_into_view_if_needed()
         message.screenshot(path=str(out / "citation.png"))
+    with chromium(1280, 1300) as page:
+        page.goto(url)
+        wait_app_ready(page)
+        ask(page, Q_COMPARE, "12.41")
+        message = page.locator('[data-testid="stChatMessage"]').last
+        message.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(
+            timeout=20000)
+        page.wait_for_timeout(500)
+        message.screenshot(path=str(out / "compare.png"))
     with chromium(1400, 900) as page:
         for name in ("facts", "documents", "upload", "audit"):
             page.goto(f"{url}/{name}")

@@ -88,6 +88,8 @@ def test_examples_and_follow_ups():
     answer = {"status": "answered", "facts": [_fact("示例区信访局", 2021, "80")]}
     assert fmt.follow_up_suggestions(answer, fmt.years_by_org(docs)) == ["那2020年呢？"]
     assert fmt.follow_up_suggestions({"status": "not_found", "facts": []}, fmt.years_by_org(docs)) == []
+    asked = fmt.answered_pairs([answer, {"facts": [_fact("示例区信访局", 2020, "75")]}])
+    assert fmt.follow_up_suggestions(answer, fmt.years_by_org(docs), asked) == []
 
 
 def test_scope_to_doc_ids():

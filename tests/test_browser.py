@@ -57,5 +57,6 @@ def test_ask_in_the_browser(browser_store, tmp_path):
         mark = answer.locator("mark").first
         mark.wait_for(timeout=10000)
         assert mark.inner_text() == "80"
+        page.wait_for_timeout(500)  # the expander's opening animation
         page.screenshot(path=str(OUT / "browser-citation.png"))
     assert time.monotonic() - t0 < 60

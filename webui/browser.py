@@ -89,10 +89,13 @@ def wait_app_ready(page, timeout_ms: int = 30000) -> None:
 
 
 def wait_idle(page, timeout_ms: int = 30000) -> None:
-    """Until Streamlit's 'running' indicator is gone."""
+    """Until the script run is over: Streamlit's status widget shows 'Stop' (or 'Running…') meanwhile, and
+    skeletons stand in for elements not yet sent."""
+    page.wait_for_timeout(300)  # a run triggered just before may not have shown its indicator yet
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        "() => { const w = document.querySelector('[data-testid=\"stStatusWidget\"]');"
+        " const busy = w && /Stop|Running/.test(w.innerText);"
+        " return !busy && !document.querySelector('[data-testid=\"stSkeleton\"]'); }",
         timeout=timeout_ms,
     )
     page.wait_for_timeout(300)
@@ -102,7 +105,7 @@ def wait_grids(page, timeout_ms: int = 15000) -> None:
     """Until every st.dataframe grid has been laid out (the canvas paints after the first frame)."""
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=\"stDataFrame\"]')]"
-        ".every(e => e.getBoundingClientRect().width > 300)",
+        ".every(e => e.querySelector('[data-testid=\"stDataFrameResizable\"]'))",
         timeout=timeout_ms,
     )
     page.wait_for_timeout(500)
@@ -114,5 +117,7 @@ def ask(page, question: str, expect: str, timeout_ms: int = 45000) -> None:
     box.click()
     box.fill(question)
     box.press("Enter")
-    page.locator('[data-testid="stChatMessage"]').filter(has_text=expect).last.wait_for(timeout=timeout_ms)
+    # the final rendering of an answer (after the rerun that follows it) carries its status caption
+    done = page.locator('[data-testid="stChatMessage"]').filter(has_text=expect).filter(has_text="状态：")
+    done.last.wait_for(timeout=timeout_ms)
     wait_idle(page, timeout_ms)

@@ -82,17 +82,14 @@ def render_chart(facts: list[dict]) -> None:
 
     frame = pd.DataFrame(data)
     color = alt.Color("item:N", title="项目") if frame["item"].nunique() > 1 else alt.value("#4c78a8")
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("label:N", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("value:Q", title=unit or "数值"),
-            color=color,
-            tooltip=[alt.Tooltip("label:N", title="对象"), alt.Tooltip("value:Q", title=unit or "数值")],
-        )
-        .properties(height=260)
+    base = alt.Chart(frame).encode(
+        x=alt.X("label:N", title=None, sort=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=unit or "数值"),
+        tooltip=[alt.Tooltip("label:N", title="对象"), alt.Tooltip("text:N", title=unit or "数值")],
     )
+    bars = base.mark_bar().encode(color=color)
+    labels = base.mark_text(dy=-8, fontSize=13).encode(text="text:N")  # the exact printed values
+    chart = (bars + labels).properties(height=260)
     st.altair_chart(chart, width="stretch")
 
 

@@ -121,14 +121,16 @@ def chart_rows(facts: Iterable[dict]) -> tuple[list[dict], str] | None:
     vary_item = len({f.get("item") for f in facts}) > 1
     rows = [
         {"label": _label(f, vary_org, vary_year, vary_item), "item": f.get("item") or "", "value": float(pick(f)),
-         "year": f.get("year"), "org": f.get("org") or ""}
+         "text": format_value(pick(f), ""), "year": f.get("year"), "org": f.get("org") or ""}
         for f in facts
     ]
     return rows, unit
 
 
-def follow_up_suggestions(answer: dict, years_by_org: dict[str, set[int]]) -> list[str]:
-    """'那2020年呢？' when the answered org also has a disclosure for the year before (or after)."""
+def follow_up_suggestions(answer: dict, years_by_org: dict[str, set[int]],
+                          asked: set[tuple[str, int]] = frozenset()) -> list[str]:
+    """'那2020年呢？' when the answered org also has a disclosure for the year before (or after) that the
+    conversation has not asked about yet (`asked`: (org, year) pairs of earlier answers)."""
     facts = answer.get("facts") or []
     if answer.get("status") != "answered" or not facts:
         return []
@@ -136,7 +138,12 @@ def follow_up_suggestions(answer: dict, years_by_org: dict[str, set[int]]) -> li
     if not org or not year or len({(f.get("org"), f.get("year")) for f in facts}) > 1:
         return []
     have = years_by_org.get(org, set())
-    return [f"那{y}年呢？" for y in (year - 1, year + 1) if y in have][:1]
+    return [f"那{y}年呢？" for y in (year - 1, year + 1) if y in have and (org, y) not in asked][:1]
+
+
+def answered_pairs(answers: Iterable[dict]) -> set[tuple[str, int]]:
+    """(org, year) of every fact of the given answers."""
+    return {(f.get("org"), f.get("year")) for a in answers for f in a.get("facts") or []}
 
 
 SAMPLE_EXAMPLES = [

@@ -25,6 +25,15 @@ def group_findings(findings: list[Any]) -> dict[str, list[Any]]:
     return dict(sorted(out.items()))
 
 
+def rule_titles() -> dict[str, str]:
+    """Chinese rule names by rule id ('sangong_sum' -> '“三公”经费合计与分项'), when the audit declares them."""
+    try:
+        from audit import RULES
+    except ImportError:
+        return {}
+    return {getattr(r, "id", ""): getattr(r, "title", "") for r in RULES}
+
+
 def _load_run_audit():
     try:
         from audit import run_audit
@@ -73,8 +82,9 @@ def render() -> None:
     by_name = {d.name: d for d in docs}
     for doc, items in group_findings(findings).items():
         st.subheader(f"{doc}（{len(items)}）")
-        for i, f in enumerate(items):
-            _finding(f, f"{doc}-{i}", by_name)
+        titles = rule_titles()
+        for f in items:
+            _finding(f, titles, by_name)
 
 
 def finding_page(f: Any) -> int | None:
@@ -108,12 +118,14 @@ def unique_citations(f: Any) -> list[dict]:
     return out
 
 
-def _finding(f: Any, key: str, by_name: dict) -> None:
+def _finding(f: Any, titles: dict[str, str], by_name: dict) -> None:
     sev = getattr(f, "severity", "")
     page = finding_page(f)
-    where = f"第{page}页 · " if page else ""
+    where = f" · 第{page}页" if page else ""
+    rule = getattr(f, "rule", "")
     with st.container(border=True):  # citations inside are expanders, which cannot be nested in one
-        st.markdown(f"{SEVERITY_ICON.get(sev, '•')} **{sev}** · {where}`{getattr(f, 'rule', '')}`\n\n{f.message}")
+        st.markdown(f"{SEVERITY_ICON.get(sev, '•')} **{sev}** · {titles.get(rule) or rule}{where}　"
+                    f":gray[`{rule}`]\n\n{f.message}")
         values = getattr(f, "values", None)
         rows = value_rows(values)
         if rows:

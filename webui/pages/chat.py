@@ -88,7 +88,8 @@ def _suggestions(docs: list) -> None:
     hist = state.history()
     if not hist or hist[-1]["role"] != "assistant" or not hist[-1].get("answer"):
         return
-    for i, q in enumerate(fmt.follow_up_suggestions(hist[-1]["answer"], fmt.years_by_org(docs))):
+    asked = fmt.answered_pairs(m["answer"] for m in hist if m.get("answer"))
+    for i, q in enumerate(fmt.follow_up_suggestions(hist[-1]["answer"], fmt.years_by_org(docs), asked)):
         st.button(f"追问：{q}", icon=":material/subdirectory_arrow_right:", key=f"follow_{len(hist)}_{i}",
                   on_click=state.ask_later, args=(q,))
 
