@@ -15,6 +15,7 @@ from webui.pages.chat import APOLOGY
 
 log = logging.getLogger("budgetqa.app")
 
+services.configure_logging()
 settings = services.load_settings()
 kiosk = services.is_kiosk(settings)
 st.set_page_config(page_title="预算公开问答", page_icon=":material/account_balance:", layout="centered" if kiosk else "wide",

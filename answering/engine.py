@@ -107,6 +107,7 @@ class Engine:
                 resolved, answer, passages = parsed, retry, retry_passages
         if not answer.interpretation:
             answer.interpretation = interpretation(resolved, resolved.orgs)
+        answer.question = text  # as asked (parsing normalises full-width punctuation)
         answer = _synthesize(answer, passages, self.settings, on_token)
         if session is not None:
             session.record(resolved, answer, doc_ids)

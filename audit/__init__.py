@@ -7,9 +7,9 @@
 """
 from audit.findings import Finding, export, findings_for_facts, group_by_doc, notice_for, to_json
 from audit.rules import RULES, Rule
-from audit.runner import audit_document, audit_facts, run_audit
+from audit.runner import audit_document, audit_facts, cached_audit, run_audit
 
 __all__ = [
-    "Finding", "RULES", "Rule", "audit_document", "audit_facts", "export", "findings_for_facts",
+    "Finding", "RULES", "Rule", "audit_document", "audit_facts", "cached_audit", "export", "findings_for_facts",
     "group_by_doc", "notice_for", "run_audit", "to_json",
 ]

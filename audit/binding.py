@@ -8,11 +8,14 @@ item was inherited from a heading or an earlier clause ('全年预算为 52.00 �
 """
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from functools import lru_cache
 
 from budgetqa.records import Fact
+
+log = logging.getLogger(__name__)
 
 _DROP = re.compile(r"[\s“”\"'‘’「」]+")
 _GENERIC = re.compile(

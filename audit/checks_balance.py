@@ -70,11 +70,29 @@ def _narrative(ctx: DocContext) -> list[Finding]:
     if not sides["in"] or not sides["out"]:
         return []
     ci, co = clusters(sides["in"]), clusters(sides["out"])
-    if any(close(a[0].value_yuan, b[0].value_yuan, tolerance([a[0], b[0]])) for a in ci for b in co):
-        return []
-    a, b = ci[0][0], co[0][0]
-    certain = len(ci) == len(co) == 1 and tight_binding(a) and tight_binding(b)
-    return [_finding(ctx, a, b, CERTAIN if certain else SUSPECTED, "正文")]
+    out = []
+    if not any(close(a[0].value_yuan, b[0].value_yuan, tolerance([a[0], b[0]])) for a in ci for b in co):
+        a, b = ci[0][0], co[0][0]
+        certain = len(ci) == len(co) == 1 and tight_binding(a) and tight_binding(b)
+        out.append(_finding(ctx, a, b, CERTAIN if certain else SUSPECTED, "正文"))
+    return out + _overall(ctx, ci + co)
+
+
+def _overall(ctx: DocContext, totals: list[list[Fact]]) -> list[Finding]:
+    """'预算收支安排X万元' (收支总额) states both totals at once: it must equal one of them."""
+    stated = [f for f in ctx.money if f.statement == "narrative" and f.period == "current" and f.item == "收支总额"
+              and ctx.scope(f) is None and tight_binding(f)]
+    out = []
+    for c in clusters(stated):
+        f = c[0]
+        if not any(close(f.value_yuan, t[0].value_yuan, tolerance([f, t[0]])) for t in totals):
+            t = totals[0][0]
+            msg = f"收支总额{shown(f)}（{place(f)}）与收入/支出总额{shown(t)}（{place(t)}）不一致"
+            certain = len(totals) == 1 and tight_binding(t)
+            out.append(make_finding("balance", CERTAIN if certain else SUSPECTED, ctx, msg,
+                                    [("收支总额", f), ("总额", t)], item="收支平衡",
+                                    summary=f"收支总额{shown(f)}与收入/支出总额{shown(t)}不一致"))
+    return out
 
 
 def _finding(ctx: DocContext, a: Fact, b: Fact, severity: str, where: str) -> Finding:

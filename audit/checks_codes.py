@@ -57,14 +57,18 @@ def check_codes(ctx: DocContext, rule: Rule) -> list[Finding]:
         facts.sort(key=lambda f: (f.table_index, f.row_index))
         raw.extend((key, *m) for m in _mismatches(facts))
     ctx.cache["continued"] = _continued(ctx.money, logical)
+    upper = _chained(raw)
+    raw_own = [r for i, r in enumerate(raw) if i not in upper]
     out, done = [], set()
-    for key, parent, kids, odd, residual in raw:
+    for key, parent, kids, odd, residual in raw_own:
         row = (key[0], parent.table_index, parent.row_index, key[2])
         if row in done:
             continue
-        found = _finding(ctx, key, parent, kids, odd, residual, raw)
+        found = _finding(ctx, key, parent, kids, odd, residual, raw_own)
         if found is None:
             continue
+        if any(r[1] is parent for i, r in enumerate(raw) if i in upper.values()):
+            found.message += "；其上级的合计与所属科目之和也相差同额，可见是本行数字本身有误"
         done.add(row)
         others = [r[1].column_label for r in raw if r[1] is not parent and
                   (r[0][0], r[1].table_index, r[1].row_index, r[0][2]) == row]
@@ -103,6 +107,18 @@ def _block(facts: list[Fact], i: int, code: str) -> tuple[list[Fact], list[Fact]
         elif not (c and c.startswith(code)):
             odd.append(g)  # a row without (or with a foreign) code inside the block
     return kids, odd
+
+
+def _chained(raw) -> dict[int, int]:
+    """A wrong subtotal shows twice: against its own children and inside its parent's sum, with opposite
+    residuals. Returns {index of the parent's mismatch: index of the subtotal's own mismatch}."""
+    out = {}
+    for i, (key, parent, kids, _, residual) in enumerate(raw):
+        for j, (key2, parent2, kids2, _, residual2) in enumerate(raw):
+            if j != i and key2 == key and any(k is parent2 for k in kids) and close(
+                    residual, -residual2, tolerance([parent, parent2, *kids2], len(kids2) + len(kids))):
+                out[i] = j
+    return out
 
 
 def _continued(facts: list[Fact], logical: dict[int, int]) -> set[int]:

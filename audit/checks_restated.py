@@ -11,13 +11,13 @@ from audit.context import DocContext, close, clusters, place, tight_binding, tol
 from audit.findings import Finding, display, fmt_money, make_finding, shown
 from audit.binding import in_subject_paragraph
 from audit.checks_codes import logical_tables
-from audit.labels import item_of_label, norm, table_title
+from audit.labels import is_total_label, item_of_label, last_level, norm, scope_of_fact, table_title
 from audit.rules import CERTAIN, RULES, SUSPECTED, Rule
 from ingest.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
 _WAN = Decimal(10000)
-_SCOPE_COLUMNS = {"一般公共预算拨款", "财政拨款收入", "政府性基金", "国有资本经营预算"}
+_SCOPE_COLUMNS = {"一般公共预算拨款", "财政拨款收入", "财政拨款支出", "政府性基金", "国有资本经营预算"}
 _TOTAL_COLUMNS = {"合计", "收入合计", "支出合计", "收入总计", "支出总计"}
 _PERIODS = {"current": "本年", "previous": "上年"}
 _GROUPS = {"total", "expenditure", "sangong", "operation", "asset"}
@@ -40,8 +40,8 @@ def _facet(f: Fact) -> str | None:
     if col and col not in _SCOPE_COLUMNS and col not in _TOTAL_COLUMNS and col != f.item:
         return col
     title = table_title(f) + (f.statement or "")
-    if "收入" in (f.column_label or "") or ("收入" in title and "支出" not in title):
-        return "income"  # income by function (收入总表) differs from spending in final accounts
+    if f.code and ("收入" in (f.column_label or "") or ("收入" in title and "支出" not in title)):
+        return "income"  # income by function (收入总表) differs from spending by function in final accounts
     return "total"
 
 
@@ -65,8 +65,17 @@ def _ambiguous_cells(ctx: DocContext) -> set[int]:
     rows: dict[tuple, list[Fact]] = defaultdict(list)
     for f in ctx.money:
         if f.table_index is not None and f.item:
-            rows[(f.table_index, f.row_index, f.item, f.period, ctx.measure(f), _facet(f))].append(f)
-    return {id(f) for fs in rows.values() if len(clusters(fs)) > 1 for f in fs}
+            rows[(f.table_index, f.row_index, f.item, f.period, ctx.measure(f), _facet(f), scope_of_fact(f))].append(f)
+    return {id(f) for fs in rows.values() if len(clusters(fs)) > 1 for f in fs if not _plain_column(f)}
+
+
+def _plain_column(f: Fact) -> bool:
+    """The column's own header is a total ('合计', '小计'), a fund ('一般公共预算') or the item itself - not a
+    sub-item whose name the extractor may have mapped to its parent ('公务用车购置及运行费/运行费')."""
+    last = last_level(f.column_label)
+    item = item_of_label(last)
+    return is_total_label(last) or item in _SCOPE_COLUMNS or item == f.item or any(
+        k in last for k in ("一般公共预算", "政府性基金", "国有资本", "财政拨款"))
 
 
 def key_of(ctx: DocContext, f: Fact) -> tuple | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 
 from budgetqa.records import Citation, Fact
 
@@ -42,7 +43,8 @@ def _sentences(ctx: DocContext):
 
 def _subject_years(ctx: DocContext, year: int) -> list[Finding]:
     sentences = list(_sentences(ctx))
-    own = sum(1 for _, s, _ in sentences if (m := _LEAD_YEAR.match(s)) and int(m.group(1)) == year)
+    led = Counter(int(m.group(1)) for _, s, _ in sentences if (m := _LEAD_YEAR.match(s)))
+    own = led[year]
     out = []
     for page, s, before in sentences:
         m = _LEAD_YEAR.match(s)
@@ -53,6 +55,8 @@ def _subject_years(ctx: DocContext, year: int) -> list[Finding]:
         if not money or not _BUDGET_WORD.search(s[:money.start()]) or _OTHER.search(s[:money.start()]):
             continue
         stated = int(m.group(1))
+        if led[stated] > max(1, own // 4):
+            continue  # the document covers that year too (e.g. last year's accounts and this year's budget)
         # a year off by one may be last year's figure quoted without '上年'; two or more is a stale paragraph
         certain = own >= 2 and bool(_ITEM_HINT.search(s[:money.start()])) and 2 <= abs(stated - year) <= 5
         msg = (f"本文件为{year}年{_kind(ctx)}，但“{s[:60]}”写的是{stated}年，年度不一致"

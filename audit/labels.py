@@ -1,12 +1,15 @@
 """Reading printed labels for the checks: which item a row/column names, totals, scope, budget vs actual."""
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 
 from budgetqa.records import Fact
 
 from audit.binding import clause_before
+
+log = logging.getLogger(__name__)
 
 _SPLIT = re.compile(r"\s*(?:/|\||>|＞|-{1,2}|—|\n)\s*")
 _TOTAL_KEYS = {"合计", "总计", "小计", "本年合计", "本年收入合计", "本年支出合计", "收入总计", "支出总计",

@@ -51,17 +51,22 @@ def load_cases(labels_path: Path, workdir: Path) -> list[Case]:
     return cases
 
 
-def audit_file(path: Path, settings) -> list[Finding]:
+def load(path: Path, settings):
+    """(Document, facts with ids) of a file, extracted as ingestion would."""
     from ingest.facts import extract_facts
     from ingest.loader import load_document
-
-    from audit.runner import audit_document
 
     doc = load_document(path, settings)
     facts = extract_facts(doc)
     for i, f in enumerate(facts):
         f.fact_id = f.fact_id or i + 1
-    return audit_document(doc, facts)
+    return doc, facts
+
+
+def audit_file(path: Path, settings) -> list[Finding]:
+    from audit.runner import audit_document
+
+    return audit_document(*load(path, settings))
 
 
 def _matches(pred: tuple[str, str | None], exp: dict) -> bool:
@@ -105,7 +110,7 @@ def _per_rule(cases: list[Case]) -> list[str]:
         exp = [(c.name, e) for c in cases for e in c.expected if e["rule"] == rule]
         tp = sum(1 for name, item in preds if any(n == name and _matches((rule, item), e) for n, e in exp))
         hit = sum(1 for name, e in exp if any(n == name and _matches((rule, i), e) for n, i in preds))
-        out.append(f"{rule} {tp}/{len(preds)}预测正确、{hit}/{len(exp)}已找到")
+        out.append(f"{rule:<16} 报出 {tp}/{len(preds)} 正确，应报 {hit}/{len(exp)} 已找到")
     return out
 
 
@@ -114,7 +119,8 @@ def format_report(cases: list[Case], report: dict, seconds: float, verbose: bool
     for level, r in report.items():
         lines.append(f"  {level:<10} precision {r['precision']:.2f}  recall {r['recall']:.2f}  "
                      f"(TP {r['tp']}, FP {r['fp']}, FN {r['fn']})")
-    lines.append("  按规则（全部）：" + "；".join(_per_rule(cases)))
+    lines.append("  按规则（全部级别）：")
+    lines.extend(f"    {r}" for r in _per_rule(cases))
     final = report["全部(含提示)"]
     for title, rows in (("误报", final["false_positives"]), ("漏报", final["misses"])):
         if rows:
@@ -127,26 +133,47 @@ def format_report(cases: list[Case], report: dict, seconds: float, verbose: bool
     return "\n".join(lines)
 
 
-def run(labels: Path = DEFAULT_LABELS, settings=None, verbose: bool = False) -> tuple[dict, str]:
+def run(labels: Path = DEFAULT_LABELS, settings=None, verbose: bool = False, perturb_n: int = 0,
+        seed: int = 7) -> tuple[dict, str]:
+    import random
+
     from budgetqa.settings import Settings
+
+    from audit.perturb import format_perturbation, perturb
+    from audit.runner import audit_document
 
     settings = settings or Settings(embedding_model="hash")
     t0 = time.perf_counter()
+    rng, injected = random.Random(seed), {}
     with tempfile.TemporaryDirectory(prefix="audit-measure-") as tmp:
         cases = load_cases(labels, Path(tmp))
         for c in cases:
-            c.findings = audit_file(c.path, settings)
+            doc, facts = load(c.path, settings)
+            c.findings = audit_document(doc, facts)
+            if perturb_n and not c.expected and c.name in {p.name for p in labels_docs(labels)}:
+                injected[c.name] = perturb(doc, facts, perturb_n, rng)
     report = score(cases)
-    return report, format_report(cases, report, time.perf_counter() - t0, verbose)
+    text = format_report(cases, report, time.perf_counter() - t0, verbose)
+    if injected:
+        report["perturbation"] = injected
+        text += "\n" + "\n".join(format_perturbation(injected))
+    return report, text
+
+
+def labels_docs(labels: Path) -> list[Path]:
+    data = yaml.safe_load(labels.read_text(encoding="utf-8"))
+    return [Path(d["path"]) for d in data["documents"]]
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m audit.measure", description=__doc__.splitlines()[0])
     p.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="labelled cases (YAML)")
     p.add_argument("--verbose", "-v", action="store_true", help="list every finding per file")
+    p.add_argument("--perturb", type=int, default=0, metavar="N",
+                   help="also inject N single-figure errors (+10%%) per clean document and report how many are found")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    report, text = run(args.labels, verbose=args.verbose)
+    report, text = run(args.labels, verbose=args.verbose, perturb_n=args.perturb)
     print(text)
     return 0 if report["确定"]["fp"] == 0 else 1
 

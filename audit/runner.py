@@ -48,6 +48,18 @@ def _selected(docs, doc_names: list[str] | None):
     return [d for d in docs if any(w == d.name or w == d.id or w in d.name for w in wanted)]
 
 
+_CACHE: dict[tuple, list[Finding]] = {}
+
+
+def cached_audit(store) -> list[Finding]:
+    """All findings of a store, recomputed only when its set of documents changes (for the answer engine)."""
+    key = (str(store.path), store.fingerprint())
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = run_audit(store)
+    return _CACHE[key]
+
+
 def run_audit(store, doc_names: list[str] | None = None, rules: Iterable[Rule] = RULES) -> list[Finding]:
     """Audit the stored documents (all, or those whose name/id matches one of `doc_names`)."""
     rules = list(rules)

@@ -15,7 +15,7 @@ import pytest
 from budgetqa.settings import Settings
 from webui import formatting as fmt
 from webui import scope, uploads
-from webui.highlight import highlight_html, numbers_in, target_values
+from webui.highlight import highlight_html, target_values
 from webui.kiosk import IdleTimer, RateLimiter, check_question
 from webui.page_image import render_page_png
 
@@ -43,8 +43,8 @@ def test_highlight_money_printed_in_yuan():
     assert "<mark>37,151,500.00</mark>" in highlight_html("一、财政拨款收入 37,151,500.00", targets)
 
 
-def test_answer_numbers_skip_years():
-    assert numbers_in("2021年信访专项经费为80万元，比2020年增加5万元") == [Decimal(80), Decimal(5)]
+def test_decrease_is_marked_unsigned():
+    assert "<mark>8.6</mark>" in highlight_html("比2020年减少8.6万元。", target_values([{"value": "-8.6"}]))
 
 
 # --- formatting --------------------------------------------------------------------------------------
@@ -60,8 +60,8 @@ def test_chart_only_for_several_orgs_or_years():
     one = [_fact("示例区信访局", 2021, "80")]
     assert fmt.chart_rows(one) is None
     rows, unit = fmt.chart_rows(one + [_fact("示例区信访局", 2020, "75")])
-    assert unit == "万元" and [r["label"] for r in rows] == ["2021年", "2020年"]
-    assert [r["value"] for r in rows] == [80.0, 75.0]
+    assert unit == "万元" and [r["label"] for r in rows] == ["2020年", "2021年"]  # in time order
+    assert [r["value"] for r in rows] == [75.0, 80.0] and [r["text"] for r in rows] == ["75", "80"]
     same_key = [_fact("A局", 2021, "1", "办公费"), _fact("A局", 2021, "2", "差旅费")]
     assert fmt.chart_rows(same_key) is None
 
@@ -468,3 +468,22 @@ def test_kiosk_error_options_do_not_leak_into_full_mode(app_env):
     app_env.setenv("BUDGETQA_MODE", "full")
     _app().run()
     assert st.get_option("client.showErrorDetails") != "none"
+
+
+def test_kiosk_restart_button(app_env):
+    app_env.setenv("BUDGETQA_MODE", "kiosk")
+    at = _app().run()
+    _ask(at, Q_FUND)
+    at.button(key="kiosk_restart").click().run()
+    assert not at.chat_message
+
+
+def test_document_rows_flag_ocr_pages():
+    from webui.pages.documents import document_rows
+
+    doc = SimpleNamespace(id="d", name="扫描件.pdf", org=None, year=2024, kind="部门预算", format="pdf", pages=3,
+                          tables=0, facts=0, chunks=1, warnings=["未能识别机构名称"], ingested_at="2024-01-01")
+    store = SimpleNamespace(ocr_pages=lambda doc_id: [2, 3])
+    row = document_rows(store, [doc])[0]
+    assert row["需OCR页"] == 2 and row["机构"] == "（未识别）"
+    assert row["提示"].startswith("2 页需要OCR（第2、3页）") and "未能识别机构名称" in row["提示"]

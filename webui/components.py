@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -20,7 +19,7 @@ QUOTE_STYLE = (
 MAX_PAGE_IMAGES = 6  # per answer: page images are rendered for its first citations only
 
 
-def render_answer(answer: dict, key: str, docs_by_name: dict[str, Any], show_images: bool = True) -> None:
+def render_answer(answer: dict, docs_by_name: dict[str, Any], show_images: bool = True) -> None:
     """The answer text, how it was understood, arithmetic, chart, notices and its checkable sources."""
     status = answer.get("status")
     st.markdown(fmt.answer_markdown(answer.get("answer") or ""))
@@ -91,15 +90,3 @@ def render_chart(facts: list[dict]) -> None:
     labels = base.mark_text(dy=-8, fontSize=13).encode(text="text:N")  # the exact printed values
     chart = (bars + labels).properties(height=260)
     st.altair_chart(chart, width="stretch")
-
-
-def docs_by_name(store: Any) -> dict[str, Any]:
-    try:
-        return {d.name: d for d in store.list_documents()}
-    except Exception:
-        log.exception("cannot list documents")
-        return {}
-
-
-def file_exists(path: str) -> bool:
-    return Path(path).is_file()

@@ -119,6 +119,8 @@ def chart_rows(facts: Iterable[dict]) -> tuple[list[dict], str] | None:
     vary_org = len({f.get("org") for f in facts}) > 1
     vary_year = len({f.get("year") for f in facts}) > 1
     vary_item = len({f.get("item") for f in facts}) > 1
+    if vary_year:  # a trend reads left to right in time
+        facts = sorted(facts, key=lambda f: (f.get("org") or "", f.get("year") or 0))
     rows = [
         {"label": _label(f, vary_org, vary_year, vary_item), "item": f.get("item") or "", "value": float(pick(f)),
          "text": format_value(pick(f), ""), "year": f.get("year"), "org": f.get("org") or ""}

@@ -8,7 +8,6 @@ from typing import Iterable
 
 # An Arabic number as printed: ASCII thousands separators, optional decimals ('，' is punctuation).
 NUMBER_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])")
-_YEAR_RE = re.compile(r"^(19|20)\d\d$")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
@@ -25,32 +24,18 @@ def to_decimal(text: str | int | float | Decimal | None) -> Decimal | None:
         return None
 
 
-def numbers_in(text: str, skip_years: bool = True) -> list[Decimal]:
-    """Every Arabic number of a text (answer text), without the years ('2021年') when asked."""
-    out = []
-    for m in NUMBER_RE.finditer(text.translate(_FULL_WIDTH)):
-        token = m.group(1)
-        if skip_years and _YEAR_RE.match(token) and text[m.end():m.end() + 1] == "年":
-            continue
-        value = to_decimal(token)
-        if value is not None:
-            out.append(value)
-    return out
-
-
-def target_values(facts: Iterable[dict] = (), answer_text: str | None = None) -> set[Decimal]:
-    """The values worth marking: each fact's printed value and its 万元/元 forms; else the answer's numbers."""
+def target_values(facts: Iterable[dict] = ()) -> set[Decimal]:
+    """The values worth marking for some facts: each printed value and its 万元/元 forms, unsigned (a
+    decrease is printed as '减少8.6万元', not '-8.6')."""
     targets: set[Decimal] = set()
     for fact in facts:
         for key in ("value", "value_wan"):
             v = to_decimal(fact.get(key))
             if v is not None:
-                targets.add(v)
+                targets.add(abs(v))
         wan = to_decimal(fact.get("value_wan"))
         if wan is not None:
-            targets.add(wan * 10000)  # the same money printed in 元
-    if not targets and answer_text:
-        targets.update(numbers_in(answer_text))
+            targets.add(abs(wan) * 10000)  # the same money printed in 元
     return targets
 
 

@@ -29,6 +29,13 @@ def apply_mode_options(kiosk: bool) -> None:
             st.set_option(name, value)
 
 
+def configure_logging() -> None:
+    """Log budgetqa's own messages (INFO and up) to stderr, once per process, unless already configured."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
 def load_settings() -> Settings:
     """Settings from the environment (BUDGETQA_*); a kiosk never calls an LLM (template answers only)."""
     settings = Settings()

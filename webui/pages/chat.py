@@ -32,9 +32,11 @@ def render() -> None:
     if not state.history():
         _welcome(docs, kiosk)
     by_name = {d.name: d for d in docs}
-    for i, msg in enumerate(state.history()):
-        _show_message(msg, f"m{i}", by_name)
+    for msg in state.history():
+        _show_message(msg, by_name)
     _suggestions(docs)
+    if kiosk and state.history():  # the kiosk's sidebar is folded away: offer a restart in view
+        st.button("重新开始", icon=":material/restart_alt:", key="kiosk_restart", on_click=state.reset)
 
     cap = settings.max_question_chars  # the engine refuses longer questions in every mode
     placeholder = "请输入您的问题" if kiosk else f"请输入问题（{cap}字以内），例如：某局2021年“三公”经费是多少？"
@@ -94,10 +96,10 @@ def _suggestions(docs: list) -> None:
                   on_click=state.ask_later, args=(q,))
 
 
-def _show_message(msg: dict, key: str, by_name: dict) -> None:
+def _show_message(msg: dict, by_name: dict) -> None:
     with st.chat_message(msg["role"], avatar=AVATARS[msg["role"]]):
         if msg.get("answer"):
-            components.render_answer(msg["answer"], key, by_name)
+            components.render_answer(msg["answer"], by_name)
         elif msg["role"] == "user":
             st.markdown(fmt.escape_markdown(msg.get("text") or ""))
         else:

@@ -20,11 +20,13 @@ def document_rows(store, docs) -> list[dict]:
             log.exception("cannot read OCR pages of %s", d.name)
             ocr = []
         notes = list(d.warnings)
-        if ocr:
-            notes.insert(0, f"{len(ocr)} 页需要 OCR（第{'、'.join(map(str, ocr[:10]))}{'…' if len(ocr) > 10 else ''}页），这些页的内容无法检索")
+        if ocr and not any("OCR" in n for n in notes):  # the loader usually says so already
+            pages = "、".join(map(str, ocr[:10])) + ("…" if len(ocr) > 10 else "")
+            notes.insert(0, f"{len(ocr)} 页需要OCR（第{pages}页），这些页的内容无法检索")
         rows.append({
             "文件": d.name, "机构": d.org or "（未识别）", "年度": d.year, "类型": d.kind or "（未识别）",
-            "格式": d.format.upper(), "页数": d.pages, "表格": d.tables, "数字": d.facts, "文本块": d.chunks,
+            "格式": d.format.upper(), "页数": d.pages, "需OCR页": len(ocr), "表格": d.tables, "数字": d.facts,
+            "文本块": d.chunks,
             "提示": "；".join(notes), "导入时间": d.ingested_at,
         })
     return rows
