@@ -125,9 +125,9 @@ def _whole_text(ctx: DocContext, rule: Rule, rel: Relation, seen: set[int]) -> l
         if f.item in wanted and not ctx.fact_code(f) and f.period in ("current", "previous", "change"):
             m = ctx.measure(f)
             for measure in ([m] if m else ["budget", "actual"] if ctx.is_final else [None]):
-                groups[(f.period, measure)][f.item].append(f)
+                groups[(f.period, measure, ctx.scope(f))][f.item].append(f)
     out = []
-    for (period, _), by_item in groups.items():
+    for (period, _, _), by_item in groups.items():
         totals = [f for t in _totals(ctx, rel) for f in by_item.get(t, [])]
         if not totals or not all(by_item.get(p) for p in rel.parts):
             continue
@@ -154,7 +154,7 @@ def _unsatisfiable(ctx, rule, rel, total_clusters, operand_clusters, period) -> 
     if _misaligned(total, parts, tolerance([total, *parts], len(parts))):
         return None
     unique = len(total_clusters) == 1 and all(len([c for c in cs if c]) == 1 for cs in operand_clusters)
-    reliable = all(tight_binding(f) for f in (total, *parts))
+    reliable = all(any(tight_binding(f) for f in c) for c in [total_clusters[0]] + [cs[0] for cs in operand_clusters])
     s = sum((amount(p) for p in parts), Decimal(0))
     where = {"previous": "上年数", "change": "增减额"}.get(period, "本年数")
     involved = [f for c in total_clusters for f in c] + [f for cs in operand_clusters for c in cs for f in c]

@@ -18,6 +18,8 @@ _LEVELS = [
     re.compile(r"^\d{1,2}[、．.](?!\d)"),
 ]
 _MAX_HEADING_CHARS = 40
+# An unnumbered title line ('2025年部门预算编制说明', '主要职能') opens a top-level section too.
+_TITLE = re.compile(r"^[^，。；：,;:、\s]{2,30}(?:说明|情况|职能|职责|解释|概况|目标|措施|表)$")
 _NUMERIC = re.compile(r"^[\s\-—－.,，%０-９0-9]+$")
 
 
@@ -33,6 +35,8 @@ def heading_level(line: str) -> int | None:
             if level == len(_LEVELS) - 1 and s.endswith("。"):
                 return None  # '6、承办…事项。' is a list item
             return level
+    if _TITLE.match(s):
+        return 0
     return None
 
 
@@ -43,13 +47,15 @@ class _Span:
     section: str
 
 
-def _text_spans(page: Page, max_chars: int, skip: list[tuple[int, int]]) -> list[_Span]:
-    """Split a page's text into section-aware spans of at most ~max_chars, skipping table regions."""
+def _text_spans(page: Page, max_chars: int, skip: list[tuple[int, int]], path: list[str]) -> list[_Span]:
+    """Split a page's text into section-aware spans of at most ~max_chars, skipping table regions.
+
+    `path` is the section path in force at the top of the page; it is updated in place, so a section
+    continues across page breaks."""
     spans: list[_Span] = []
-    path: list[str] = []
     cur_start: int | None = None
     cur_end = 0
-    cur_section = ""
+    cur_section = " > ".join(p for p in path if p)
     pos = 0
 
     def flush() -> None:
@@ -67,9 +73,7 @@ def _text_spans(page: Page, max_chars: int, skip: list[tuple[int, int]]) -> list
         level = heading_level(line)
         if level is not None:
             flush()
-            path = path[:level] + [line.strip()]
-            while len(path) < level + 1:
-                path.insert(len(path) - 1, "")
+            path[:] = path[:level] + [""] * max(0, level - len(path)) + [line.strip()]
         section = " > ".join(p for p in path if p)
         if not line.strip():
             continue
@@ -130,6 +134,7 @@ def _table_chunks(table: Table, rows_per_chunk: int) -> list[tuple[str, str]]:
 
 def chunk_document(doc: Document, settings: Settings) -> list[Chunk]:
     chunks: list[Chunk] = []
+    path: list[str] = []
 
     def add(text: str, page: Page, section: str, start: int, end: int, kind: str, table_index: int | None) -> None:
         chunks.append(
@@ -144,7 +149,7 @@ def chunk_document(doc: Document, settings: Settings) -> list[Chunk]:
             continue
         skip = [(t.char_start, t.char_end) for t in page.tables if t.char_start is not None and t.char_end is not None]
         items: list[tuple[int, str]] = []  # (position, kind) to keep document order
-        spans = _text_spans(page, settings.chunk_max_chars, skip)
+        spans = _text_spans(page, settings.chunk_max_chars, skip, path)
         for span in spans:
             items.append((span.start, "t"))
         for t in page.tables:

@@ -284,3 +284,27 @@ def test_run_audit_over_the_store_and_the_audit_command(settings, capsys):
     assert [f["rule"] for f in out["findings"]] == ["sangong_sum"]
     args = argparse.Namespace(doc=["不存在"], json=False, export=None, min_severity="提示", rule=None)
     assert run(args, settings) == 2
+
+
+def test_a_part_larger_than_its_whole_in_a_table():
+    facts = [fact("通用设备", "56.0704", table=1, row=6, col=2, column="价值", label="二、通用设备"),
+             fact("车辆", "61.2346", table=1, row=7, col=2, column="价值", label="其中：汽车"),
+             fact("家具用具", "17.078", table=1, row=14, col=2, column="价值", label="六、家具、用具、装具及动植物"),
+             fact("家具用具", "17.078", table=1, row=15, col=2, column="价值", label="其中：家具用具")]
+    found = [f for f in audit_facts(facts, "x.txt") if f.rule == "subset"]
+    assert [(f.item, f.severity) for f in found] == [("车辆", "确定")] and "56.0704" in found[0].message
+
+
+def test_measure_builds_mutations_and_scores_predictions(tmp_path):
+    from audit.findings import Finding
+    from audit.measure import DEFAULT_LABELS, load_cases, score
+
+    cases = load_cases(DEFAULT_LABELS, tmp_path)
+    mutated = [c for c in cases if c.name.startswith("mut_")]
+    assert mutated and all(c.path.exists() and c.expected for c in mutated)
+    case = next(c for c in cases if c.name.startswith("004_"))
+    case.findings = [Finding("sangong_sum", "确定", "…", case.name, item="三公经费"),
+                     Finding("restated", "确定", "…", case.name, item="基本支出")]
+    report = score([case])
+    assert report["确定"]["tp"] == 1 and report["确定"]["fp"] == 1 and report["确定"]["recall"] == 1.0
+    assert report["全部(含提示)"]["fn"] == 1  # the 提示 about missing tables was not predicted

@@ -136,5 +136,7 @@ def _finding(f: Any, titles: dict[str, str], by_name: dict) -> None:
             components.render_citation(c, j, by_name, targets)
 
 
-if __name__ == "__main__":
-    render()
+if __name__ == "__main__":  # run by st.navigation as a page script: use the module itself
+    from webui.pages import audit
+
+    audit.render()

@@ -160,5 +160,7 @@ def _idle_watch(timeout_s: int) -> None:
         st.rerun(scope="app")
 
 
-if __name__ == "__main__":
-    render()
+if __name__ == "__main__":  # run by st.navigation as a page script: use the module itself
+    from webui.pages import chat
+
+    chat.render()

@@ -59,5 +59,7 @@ def render() -> None:
             st.warning(f"**{r['文件']}**：{r['提示']}")
 
 
-if __name__ == "__main__":
-    render()
+if __name__ == "__main__":  # run by st.navigation as a page script: use the module itself
+    from webui.pages import documents
+
+    documents.render()

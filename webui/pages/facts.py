@@ -78,5 +78,7 @@ def render() -> None:
     )
 
 
-if __name__ == "__main__":
-    render()
+if __name__ == "__main__":  # run by st.navigation as a page script: use the module itself
+    from webui.pages import facts
+
+    facts.render()

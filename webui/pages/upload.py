@@ -70,5 +70,7 @@ def _name(path: str) -> str:
     return Path(path).name
 
 
-if __name__ == "__main__":
-    render()
+if __name__ == "__main__":  # run by st.navigation as a page script: use the module itself
+    from webui.pages import upload
+
+    upload.render()
