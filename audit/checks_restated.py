@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from budgetqa.records import Fact
 
-from audit.context import DocContext, close, clusters, place, tight_binding, tolerance
-from audit.findings import Finding, display, fmt_money, make_finding, shown
 from audit.binding import in_subject_paragraph
 from audit.checks_codes import logical_tables
+from audit.context import DocContext, close, clusters, place, tight_binding, tolerance
+from audit.findings import Finding, display, fmt_money, make_finding, shown
 from audit.labels import is_total_label, item_of_label, last_level, norm, scope_of_fact, table_title
 from audit.rules import CERTAIN, RULES, SUSPECTED, Rule
 from ingest.vocabulary import get_vocabulary
@@ -84,7 +84,7 @@ def key_of(ctx: DocContext, f: Fact) -> tuple | None:
     if in_subject_paragraph(f) and not ctx.fact_code(f):
         return None  # '支出决算为51.32万元' under a （项） heading is that line's figure, not the total
     measure = ctx.measure(f) or ("actual" if ctx.is_final else None)
-    return (f.org, f.item, ctx.fact_code(f), f.period, measure, ctx.scope(f), _facet(f))
+    return (f.org, f.item, ctx.fact_code(f), f.period, measure, ctx.scope(f), _facet(f), f.year)
 
 
 def _scan(ctx: DocContext) -> tuple[list[Finding], list[Finding]]:
@@ -128,7 +128,7 @@ def _slips(cs: list[list[Fact]]) -> list[tuple[list[Fact], list[Fact]]]:
 
 
 def _label(k: tuple) -> str:
-    org, item, code, period, measure, scope, facet = k
+    org, item, code, period, measure, scope, facet, year = k
     text = f"{display(item)}（{code}）" if code else display(item)
     if facet not in ("total", "income"):
         text += f"的{facet}"

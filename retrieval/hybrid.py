@@ -22,16 +22,19 @@ log = logging.getLogger(__name__)
 METHODS = ("hybrid", "bm25", "dense")
 
 
-def rrf_fuse(ranked_lists: Sequence[Sequence[str]], k: int = 60) -> list[tuple[str, float]]:
-    """Reciprocal-rank fusion: score(id) = sum over lists of 1 / (k + rank), rank starting at 1.
+def rrf_fuse(
+    ranked_lists: Sequence[Sequence[str]], k: int = 60, weights: Sequence[float] | None = None
+) -> list[tuple[str, float]]:
+    """Reciprocal-rank fusion: score(id) = sum over lists of weight / (k + rank), rank starting at 1.
 
     Ties are broken by the best single-list rank, then by id, so the order is deterministic.
     """
+    weights = weights or [1.0] * len(ranked_lists)
     scores: dict[str, float] = {}
     best: dict[str, int] = {}
-    for ranked in ranked_lists:
+    for ranked, weight in zip(ranked_lists, weights):
         for rank, cid in enumerate(ranked, start=1):
-            scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank)
+            scores[cid] = scores.get(cid, 0.0) + weight / (k + rank)
             best[cid] = min(best.get(cid, rank), rank)
     return sorted(scores.items(), key=lambda kv: (-kv[1], best[kv[0]], kv[0]))
 
@@ -80,7 +83,7 @@ class Retriever:
 
     def bm25_candidates(self, text: str, scope: set[str] | None) -> list[tuple[str, float]]:
         self.lexical.ensure_fresh(self.side_store, self.tokenizer)
-        tokens = self.tokenizer.tokenize(expand_query(text))
+        tokens = self.tokenizer.tokenize(expand_query(text, known=self.lexical.has_token))
         allowed = None
         if scope is not None:
             allowed = {c.id for c in self.side_store.chunks(doc_ids=sorted(scope))}

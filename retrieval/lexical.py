@@ -208,6 +208,11 @@ class LexicalIndex:
             return True
 
     # --- search ------------------------------------------------------------------------
+    def has_token(self, token: str) -> bool:
+        """True when some indexed chunk contains the token (used to expand only unseen query terms)."""
+        bm25 = self._bm25
+        return bm25 is not None and token.lower() in bm25.vocab_dict
+
     def search(
         self, tokens: Sequence[str], k: int, allowed_ids: set[str] | None = None
     ) -> list[tuple[str, float]]:

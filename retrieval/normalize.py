@@ -14,7 +14,7 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
@@ -111,20 +111,34 @@ def vocabulary_terms() -> list[str]:
     return list(dict.fromkeys(t for t in terms if len(t) >= 2))
 
 
-def _synonym_sets(text: str) -> list[list[str]]:
-    """[canonical, *synonyms] of every vocabulary item the text mentions (longest, non-overlapping)."""
+def _mentions(text: str) -> list[tuple[str, list[str]]]:
+    """(form as written, [canonical, *synonyms]) of every vocabulary item the text mentions."""
     vocab, groups = _state()
     if vocab is not None and hasattr(vocab, "find_items"):
-        return [[item.name, *item.synonyms] for item, _, _ in vocab.find_items(text)]
+        return [(text[a:b], [item.name, *item.synonyms]) for item, a, b in vocab.find_items(text)]
     flat = unquote_terms(text)
-    return [g for g in groups if any(unquote_terms(m) in flat for m in g if len(m) >= 2)]
+    out = []
+    for g in groups:
+        hit = next((m for m in sorted(g, key=len, reverse=True) if len(m) >= 2 and unquote_terms(m) in flat), None)
+        if hit:
+            out.append((hit, g))
+    return out
 
 
-def expand_query(text: str, max_per_item: int = MAX_EXPANSIONS) -> str:
-    """The (normalised) query followed by a few synonyms of every vocabulary item it mentions."""
+def expand_query(
+    text: str, known: Callable[[str], bool] | None = None, max_per_item: int = MAX_EXPANSIONS
+) -> str:
+    """The (normalised) query followed by a few synonyms of the vocabulary items it mentions.
+
+    With `known` (form -> is it in the index?), only items written in a form the documents never use
+    are expanded: expansion then bridges a vocabulary mismatch ('机关运行费' vs printed '机关运行经费')
+    without adding noise to queries that already match (measured: blanket expansion lowers BM25 MRR).
+    """
     flat = unquote_terms(text)
     extra: list[str] = []
-    for members in _synonym_sets(text):
+    for form, members in _mentions(text):
+        if known is not None and known(unquote_terms(normalize_text(form))):
+            continue
         added = 0
         for m in members:
             m = unquote_terms(normalize_text(m))

@@ -1,1 +1,2 @@
-"""App pages. Each module has `render()` and also runs as a Streamlit page script (st.Page(path))."""
+"""App pages: each module has `render()`; app.py registers the files with st.Page(path), and a page file run
+as a script calls its own module's `render()`."""

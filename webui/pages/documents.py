@@ -27,7 +27,7 @@ def document_rows(store, docs) -> list[dict]:
             "文件": d.name, "机构": d.org or "（未识别）", "年度": d.year, "类型": d.kind or "（未识别）",
             "格式": d.format.upper(), "页数": d.pages, "需OCR页": len(ocr), "表格": d.tables, "数字": d.facts,
             "文本块": d.chunks,
-            "提示": "；".join(notes), "导入时间": d.ingested_at,
+            "提示": "；".join(notes), "导入时间（UTC）": (d.ingested_at or "")[:16].replace("T", " "),
         })
     return rows
 
