@@ -109,10 +109,27 @@ class Engine:
             answer.interpretation = interpretation(resolved, resolved.orgs)
         answer.question = text  # as asked (parsing normalises full-width punctuation)
         answer = _synthesize(answer, passages, self.settings, on_token)
+        self._add_audit_notice(answer)
         if session is not None:
             session.record(resolved, answer, doc_ids)
         log.info("ask %r -> %s", text, answer.status)
         return answer
+
+    def _add_audit_notice(self, answer: Answer) -> None:
+        """When a figure the answer uses is involved in an audit finding, the answer says so."""
+        ids = [f.get("fact_id") for f in answer.facts if f.get("fact_id") is not None]
+        if not ids:
+            return
+        try:
+            from audit import cached_audit, findings_for_facts, notice_for
+
+            note = notice_for(findings_for_facts(cached_audit(self.store), ids))
+        except Exception:  # noqa: BLE001 - a broken check must not cost the user the answer
+            log.warning("audit notice unavailable", exc_info=True)
+            return
+        if note:
+            answer.notices.append(note)
+            answer.answer = f"{answer.answer}\n{note}"
 
     def _answer(self, pq: ParsedQuestion, catalog: Catalog, doc_ids: list[str] | None) -> tuple[Answer, list[Passage]]:
         figures = FigureAnswerer(self.store, catalog)

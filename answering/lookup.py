@@ -65,6 +65,7 @@ class FactFinder:
             "unit": fact.unit,
             "value_wan": _num(fact.value_wan),
             "period": fact.period,
+            "fact_id": fact.fact_id,
             "citation": self.citation(fact).to_json(),
         }
 

@@ -195,6 +195,12 @@ def cmd_facts(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_audit_eval(args, settings: Settings) -> int:
+    from audit import measure
+
+    return measure.main(["--perturb", str(args.perturb)]) or 0
+
+
 # --- parser ----------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="budgetqa", description="政府预决算公开问答：精确数字，附出处。")
@@ -247,6 +253,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--export", help="FILE.csv or FILE.xlsx")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_facts)
+
+    s = sub.add_parser("audit-eval", help="precision/recall of the audit on the labelled cases")
+    s.add_argument("--perturb", type=int, default=0, help="also inject N single-figure errors into clean documents")
+    s.set_defaults(func=cmd_audit_eval)
 
     try:
         from audit import command as audit_command
