@@ -94,7 +94,8 @@ def _open_error(path: Path, exc: BaseException) -> IngestError:
 
 def _read_page(page, number: int, settings: Settings, prev: _Prev, tables: list[Table]) -> tuple[Page, int]:
     page = page.dedupe_chars()
-    lines = _text_lines(page.chars)
+    found_tables = sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
+    lines = _text_lines(page.chars, [t.bbox for t in found_tables])
     text = "\n".join(line["text"] for line in lines)
     n_chars = len(re.sub(r"\s", "", _CID.sub("", text)))
     needs_ocr = _needs_ocr(page, text, n_chars, settings)
@@ -106,7 +107,7 @@ def _read_page(page, number: int, settings: Settings, prev: _Prev, tables: list[
         offsets.append((pos, pos + len(line["text"])))
         pos += len(line["text"]) + 1
     first = True
-    for found in sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0])):
+    for found in found_tables:
         table = _make_table(found, number, lines, offsets, prev, first, len(tables))
         if table is not None:
             tables.append(table)
@@ -131,9 +132,12 @@ def _needs_ocr(page, text: str, n_chars: int, settings: Settings) -> bool:
     return n_chars == 0 and (bool(page.images) or len(page.curves) > 100)
 
 
-def _text_lines(chars: list[dict]) -> list[dict]:
-    """Text lines (text, top, bottom) with raised/lowered punctuation snapped onto its line first
-    (pdfplumber otherwise puts the quotes of '财政拨款“三公”经费' on a line of their own)."""
+def _text_lines(chars: list[dict], tables: list[tuple] = ()) -> list[dict]:
+    """Text lines (text, top, bottom) in reading order. Characters printed off the baseline of the words
+    around them are snapped onto their line first: raised/lowered punctuation (pdfplumber otherwise puts the
+    quotes of '财政拨款“三公”经费' on a line of their own) and figures set in another font a few points lower
+    than the Chinese text ('年初预算为 1560.05 万元' would read '年初预算为 万元' with '1560.05' on a line below).
+    Characters inside ruled tables (`tables`: bboxes) are left alone: table cells are read from the cells."""
     from pdfplumber.utils.text import chars_to_textmap
 
     if not chars:
@@ -144,10 +148,70 @@ def _text_lines(chars: list[dict]) -> list[dict]:
             for j in (i - 1, i + 1):
                 if 0 <= j < len(chars) and _beside(ch, chars[j]):
                     anchor = chars[j]
-                    ch = {**ch, **{k: anchor[k] for k in ("top", "bottom", "y0", "y1", "doctop")}}
+                    ch = {**ch, **{k: anchor[k] for k in _Y_KEYS}}
                     break
         fixed.append(ch)
+    fixed = _snap_offset_runs(fixed, tables)
     return chars_to_textmap(fixed).extract_text_lines(strip=True, return_chars=False)
+
+
+_Y_KEYS = ("top", "bottom", "y0", "y1", "doctop")
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _snap_offset_runs(chars: list[dict], tables=()) -> list[dict]:
+    """Runs of non-CJK characters (figures, Latin words, punctuation) that sit off the baseline of a line of
+    Chinese text are moved onto that line when they overlap it by at least 40% of their height and touch one
+    of its characters horizontally (within 1.5 character widths). Runs that already share the line's top, or
+    that stand apart (page numbers, a figure alone in a table cell), are left where they are."""
+    def free(c: dict) -> bool:
+        return not any(x0 - 1 <= c["x0"] and c["x1"] <= x1 + 1 and top - 1 <= c["top"] and c["bottom"] <= bottom + 1
+                       for x0, top, x1, bottom in tables)
+
+    chars_free = [free(c) for c in chars]
+    anchors = sorted((c for c, ok in zip(chars, chars_free) if ok and _IDEOGRAPH.match(c.get("text") or "")),
+                     key=lambda c: c["top"])
+    if not anchors:
+        return chars
+    lines: list[list[dict]] = []
+    for ch in anchors:
+        if lines and abs(ch["top"] - lines[-1][0]["top"]) <= 1:
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    bands = [(min(c["top"] for c in ln), max(c["bottom"] for c in ln), ln) for ln in lines]
+    others = sorted((i for i, c in enumerate(chars) if chars_free[i] and not _IDEOGRAPH.match(c.get("text") or "")
+                     and (c.get("text") or "").strip()), key=lambda i: (round(chars[i]["top"], 1), chars[i]["x0"]))
+    runs: list[list[int]] = []
+    for i in others:
+        ch = chars[i]
+        if runs:
+            last = chars[runs[-1][-1]]
+            if abs(ch["top"] - last["top"]) < 0.5 and ch["x0"] - last["x1"] <= 0.6 * (last.get("size") or 10):
+                runs[-1].append(i)
+                continue
+        runs.append([i])
+    out = list(chars)
+    for run in runs:
+        cs = [chars[i] for i in run]
+        top, bottom = min(c["top"] for c in cs), max(c["bottom"] for c in cs)
+        x0, x1 = min(c["x0"] for c in cs), max(c["x1"] for c in cs)
+        size = max((c.get("size") or 10) for c in cs)
+        best, best_key = None, None
+        for b_top, b_bottom, line in bands:
+            overlap = min(bottom, b_bottom) - max(top, b_top)
+            if overlap < 0.4 * min(bottom - top, b_bottom - b_top):
+                continue
+            anchor = min(line, key=lambda a: max(a["x0"] - x1, x0 - a["x1"]))
+            key = (max(0.0, anchor["x0"] - x1, x0 - anchor["x1"]), -overlap)
+            if best_key is None or key < best_key:
+                best, best_key = anchor, key
+        if best is None or best_key[0] > 1.5 * size or abs(best["top"] - top) < 1:
+            continue
+        near = best
+        for i in run:
+            out[i] = {**chars[i], **{k: near[k] for k in _Y_KEYS if k in near}}
+    return out
 
 
 def _beside(ch: dict, other: dict) -> bool:

@@ -122,9 +122,16 @@ def resolve_local_model(name: str) -> str:
     return name  # a hub name: only usable if already in the local Hugging Face cache
 
 
-def load_local(cls: type, name: str, **kwargs):
-    """Instantiate a sentence-transformers class (SentenceTransformer, CrossEncoder) from local files only."""
+def load_local(cls_name: str, name: str, **kwargs):
+    """Instantiate a sentence-transformers class ('SentenceTransformer', 'CrossEncoder') from local files only.
+
+    The offline switches are set before sentence-transformers (and huggingface_hub) are first imported,
+    because huggingface_hub reads them at import time; local_files_only guards either way.
+    """
     _offline()
+    import sentence_transformers
+
+    cls = getattr(sentence_transformers, cls_name)
     target = resolve_local_model(name)
     try:
         return cls(target, device="cpu", local_files_only=True, **kwargs)
@@ -161,10 +168,8 @@ class SentenceTransformerEmbedder:
         query_prefix: str | None = None,
         document_prefix: str | None = None,
     ):
-        from sentence_transformers import SentenceTransformer
-
         self.name = model
-        self._model = load_local(SentenceTransformer, model)
+        self._model = load_local("SentenceTransformer", model)
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
         prompts = getattr(self._model, "prompts", None) or {}

@@ -104,7 +104,10 @@ class Retriever:
             return self.dense_candidates(text, scope)
         lexical = self.bm25_candidates(text, scope)
         dense = self.dense_candidates(text, scope)
-        return rrf_fuse([[c for c, _ in lexical], [c for c, _ in dense]], self.settings.rrf_k)
+        return rrf_fuse(
+            [[c for c, _ in lexical], [c for c, _ in dense]], self.settings.rrf_k,
+            [1.0, self.settings.rrf_dense_weight],
+        )
 
     def _rerank(self, text: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
         if not ranked:

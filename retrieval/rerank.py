@@ -14,10 +14,8 @@ class CrossEncoderReranker:
     """Scores (query, passage text) pairs with a sentence-transformers CrossEncoder."""
 
     def __init__(self, model: str, batch_size: int = 16):
-        from sentence_transformers import CrossEncoder
-
         self.name = model
-        self._model = load_local(CrossEncoder, model)
+        self._model = load_local("CrossEncoder", model)
         self.batch_size = batch_size
         self._lock = threading.Lock()
 
