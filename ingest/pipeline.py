@@ -102,8 +102,8 @@ class Ingestor:
         return results
 
     def refresh_lexical(self) -> None:
-        index, _ = self.lexical
-        index.ensure_fresh(self.store)
+        index, tokenizer = self.lexical
+        index.ensure_fresh(self.store, tokenizer)
 
     def ingest_file(self, path: Path) -> FileResult:
         import time
@@ -142,9 +142,9 @@ class Ingestor:
         chunks = chunk_document(doc, self.settings)
         facts = extract_facts(doc)
         _, tokenizer = self.lexical
-        tokens = [tokenizer.tokenize(c.text) for c in chunks]
         old_ids = [i for i in self.store.ids_at_path(doc.path) if i != doc.id]
         meta = {"org": doc.meta.org, "year": doc.meta.year, "kind": doc.meta.kind, "name": doc.name}
+        tokens = tokenizer.tokenize_chunks(chunks, meta)  # with the document header, as indexed
         try:
             self.vectors.add(chunks, meta)
             self.store.replace_document(doc, chunks, facts, tokens)

@@ -7,8 +7,11 @@ Conventions (see also docs/architecture.md):
   of a "三公"经费表) takes its label from the column header path;
 - subject codes come from a code column ('2010308'), from 类/款/项 columns ('201','13','01' -> '2011301', a
   blank 类 taken from the row above) or from a code printed before the label; codes split by extraction are
-  repaired ('210110 1' -> '2101101'); a 类 row without a code gets the 类 code of its name ('一般公共服务支出' ->
-  '201');
+  repaired whatever their form ('210110 1' -> '2101101', '301 2' -> '30102', a 款 cell '2' -> '02'); a 类 row
+  without a code gets the 类 code of its name ('一般公共服务支出' -> '201');
+- a code is never a value: every digits-only cell of a code column (类/款/项, '…编码', '…分类') is a code, and
+  so is a 3/5/7-digit integer in the leading (科目编码) position of a row followed by its label (blank forms
+  print '205 | 教育支出 | | |');
 - unit: printed with the value ('1辆', '≥95%') > a unit cell right of it ('95 | %') > the column header
   ('价值（金额单位：万元）', '(%)') > count columns ('数量': '平方米'/'辆' from the row label or item, '件' in a
   固定资产表, else '') > the table unit > for a table without any stated unit, money-looking cells (two
@@ -33,7 +36,9 @@ log = logging.getLogger(__name__)
 
 _OPERATOR = re.compile(r"^(?:≥|≤|>|<|=|＞|＜|﹥|﹤|>=|<=)$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$|^\d{2}$")
-_SPLIT_CODE = re.compile(r"^(\d{3,6})\s+(\d{1,2})$")
+_SPLIT_CODE = re.compile(r"^\d{1,6}(?:\s+\d{1,6})+$")
+_DIGITS = re.compile(r"^\d{1,7}(?:\s+\d{1,7})*$")
+_FULL_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _LEAD_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([\u4e00-\u9fff].*)$")
 _CATEGORY = re.compile(r"^(?:部门|项目)?(?:产出|效果|效益|满意度|数量|质量|时效|成本|社会|经济|生态|可持续影响|服务对象满意度)"
                        r"(?:效益)?(?:指标)?$")
@@ -95,18 +100,53 @@ def _kind(cell: str, c: int, layout: Layout, row: list[str]) -> str:
         return "unit"
     if layout.is_serial_col(c):
         return "serial"
-    code_like = bool(_CODE.match(flat) or _SPLIT_CODE.match(text))
-    if code_like and (layout.is_code_col(c) or (not layout.column(c) and _text_follows(row, c))):
+    if _DIGITS.match(text) and layout.is_code_col(c):
+        return "code"  # a code column holds codes only ('205', '2' for 款 02, '301 2')
+    strong = bool(_FULL_CODE.match(flat) or repair_code(text))  # 3/5/7 digits, or a split code
+    if (strong or _CODE.match(flat)) and (not layout.column(c) or (strong and _leading(row, c, layout))) \
+            and _text_follows(row, c):
         return "code"
     if parse_number(text) is not None:
         return "num"
     return "text"
 
 
+def repair_code(text: str) -> str | None:
+    """A subject code split by extraction, e.g. '210110 1' -> '2101101', '301 2' -> '30102' (a 款/项 part
+    printed without its leading zero); None when `text` is not a split code."""
+    if not _SPLIT_CODE.match(text.strip()):
+        return None
+    parts = text.split()
+    joined = "".join(parts)
+    if len(joined) in (3, 5, 7):
+        return joined
+    padded = parts[0] + "".join(p.zfill(2) if len(p) == 1 else p for p in parts[1:])
+    return padded if len(padded) in (3, 5, 7) else None
+
+
+def _code_part(cell: str) -> str:
+    """One code cell as code digits: split codes repaired, a lone 款/项 digit padded ('2' -> '02')."""
+    text = cell.strip()
+    repaired = repair_code(text)
+    if repaired:
+        return repaired
+    text = re.sub(r"\s+", "", text)
+    return text.zfill(2) if len(text) == 1 else text
+
+
+def _leading(row: list[str], c: int, layout: Layout) -> bool:
+    """Nothing but serial numbers, codes or blanks left of column c (the 科目编码 position)."""
+    for k in range(c):
+        flat = squash(row[k])
+        if flat and not (layout.is_serial_col(k) or _DIGITS.match(row[k].strip())):
+            return False
+    return True
+
+
 def _text_follows(row: list[str], c: int) -> bool:
     for cell in row[c + 1:]:
         flat = squash(cell)
-        if not flat or _CODE.match(flat) or _SPLIT_CODE.match(cell.strip()):
+        if not flat or _CODE.match(flat) or repair_code(cell):
             continue
         return parse_number(cell) is None and not is_not_disclosed(cell) and not _UNIT_WORD.match(flat)
     return False
@@ -221,8 +261,7 @@ def _row_code(row: list[str], kinds: list[str], label_col: int, carry: str | Non
             parts.insert(0, row[k])
         elif kinds[k] != "empty":
             break
-    split = [_SPLIT_CODE.match(p.strip()) for p in parts]
-    parts = [m.group(1) + m.group(2) if m else p for p, m in zip(parts, split)]
+    parts = [_code_part(p) for p in parts]
     return _compose_code(parts, carry, grid) if parts else None
 
 
@@ -248,7 +287,8 @@ def _item(voc, label: str, code: str | None, column: str, statement: str, from_c
 
 
 def _column_item(voc, column: str, statement: str) -> Item | None:
-    """Item named by a header path: '“三公”经费预算数/公务用车购置及运行费/购置费' -> 公务用车购置费."""
+    """Item named by a header path: '“三公”经费预算数/公务用车购置及运行费/购置费' -> 公务用车购置费,
+    '…/公务用车购置及运行费/运行费' -> 公务用车运行维护费, '…/公务用车购置及运行费/小计' -> 公务用车购置及运行维护费."""
     parts = [p for p in column.split("/") if p]
     for depth in range(len(parts) - 1, -1, -1):
         part = parts[depth]
@@ -256,15 +296,25 @@ def _column_item(voc, column: str, statement: str) -> Item | None:
         if item is not None and item.name != "合计":
             return item
         if depth > 0 and part not in _TOTAL:
-            parent = parts[depth - 1]
-            for i in range(len(parent) - 1, 1, -1):  # '公务用车购置及运行费' + '购置费' -> '公务用车购置费'
-                item = voc.match(parent[:i] + part)
-                if item is not None:
-                    return item
+            item = _specialise(voc, parts[depth - 1], part)
+            if item is not None:
+                return item
         found = [it for it, _, _ in voc.find_items(part) if it.name != "合计"]
         if found:
             return found[-1]
     return voc.item(_FIXED_TOTAL[statement]) if statement in _FIXED_TOTAL else None
+
+
+def _specialise(voc, parent: str, part: str) -> Item | None:
+    """A sub-column named by its own last words under a combined parent: the parent's stem (its shortest
+    prefix that gives a known item) + the sub-column ('公务用车购置及运行费' + '运行费' -> '公务用车运行费', never
+    back to the parent itself '公务用车购置及运行费')."""
+    whole = voc.match(parent)
+    for i in range(2, len(parent)):
+        item = voc.match(parent[:i] + part)
+        if item is not None and item.name != "合计" and (whole is None or item.name != whole.name):
+            return item
+    return None
 
 
 def _fact(ctx, table, layout, statement, title, r, c, row, label, code, item, column, row_no, quote,

@@ -29,6 +29,7 @@ _PAREN_UNIT = re.compile(r"[（(]([^）)]*?)[）)]\s*$")
 _PREV_COL = re.compile(r"上年(?:度)?(?:预算|决算|执行|实际|同期)?数|上年度")
 _YEAR_COL = re.compile(r"(\d{4})年")
 _SERIAL_HEAD = {"序号", "栏次", "行次", "档次", "编号"}
+_TOTAL_ROW = re.compile(r"^(?:合计|总计|本年合计)$")
 _CODE_PART_HEAD = {"类", "款", "项"}
 MAX_HEADER_ROWS = 4
 LONG_TEXT = 30
@@ -42,7 +43,7 @@ STATEMENTS: list[tuple[str, str]] = [
     (r"固定资产|国有资产|资产占用", "固定资产表"),
     (r"政府性基金|政府基金", "政府性基金支出表"),
     (r"国有资本经营", "国有资本经营预算支出表"),
-    (r"财政拨款收支", "财政拨款收支总表"),
+    (r"财政拨款收入?支出?", "财政拨款收支总表"),  # '财政拨款收支预算总表', '财政拨款收入支出决算总表'
     (r"收支(?:预算|决算)?总表|收入支出(?:预算|决算)?总表", "收支总表"),
     (r"收入(?:预算|决算)?(?:总)?表", "收入总表"),
     (r"基本支出", "基本支出表"),
@@ -188,6 +189,8 @@ def read_layout(rows: list[list[str]], title: str | None, unit: str | None, prev
         cells = [c for c in row if c.strip()]
         if any(_is_numeric(c) or is_not_disclosed(c) or _DATA_LABEL.match(squash(c)) for c in cells):
             break
+        if header and _lone_total(row):
+            break  # '合计' with nothing beside it (a blank form): the first body row, not a header
         if any(len(squash(c)) > LONG_TEXT for c in cells):
             if header:
                 break  # text below a header: the body has begun
@@ -209,6 +212,12 @@ def read_layout(rows: list[list[str]], title: str | None, unit: str | None, prev
         layout.unit = unit or prev.unit
         layout.as_of_year = as_of or prev.as_of_year
     return layout
+
+
+def _lone_total(row: list[str]) -> bool:
+    """A row holding only '合计'/'总计' in one of its two leading cells."""
+    filled = [(c, squash(x)) for c, x in enumerate(row) if x.strip()]
+    return len(filled) == 1 and filled[0][0] <= 1 and bool(_TOTAL_ROW.match(filled[0][1]))
 
 
 def cell_unit(num: Number, row: list[str], c: int, label: str, item: Item | None, column: str, statement: str,

@@ -130,6 +130,8 @@ class LexicalIndex:
         """Index (chunk id, tokens) pairs, replacing the whole index; saved to `path` unless save=False."""
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
+
         bm25 = None
         if items:
             bm25 = bm25s.BM25(k1=self.k1, b=self.b)
@@ -165,6 +167,8 @@ class LexicalIndex:
     def load(self) -> bool:
         """Load the saved index; False (and an empty index) when there is none or it is unreadable."""
         import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
 
         with self._lock:
             try:

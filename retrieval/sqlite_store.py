@@ -1,6 +1,7 @@
 """The SQLite side store: documents, pages, chunks and facts, with numbered migrations and WAL."""
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import sqlite3
@@ -188,7 +189,7 @@ class SideStore:
     def fingerprint(self) -> str:
         """Changes whenever the set of stored documents changes (used to know when indexes are stale)."""
         ids = sorted(self.document_ids())
-        return str(hash(tuple(ids))) if ids else "empty"
+        return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:32] if ids else "empty"
 
     # --- facts -------------------------------------------------------------------------
     def facts(
