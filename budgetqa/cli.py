@@ -155,7 +155,8 @@ def cmd_eval_retrieval(args, settings: Settings) -> int:
     from retrieval.evaluate import evaluate_retrieval, format_report
 
     engine = _engine(settings)
-    report = evaluate_retrieval(engine.retriever, _read_jsonl(args.file), methods=args.methods.split(","))
+    items = [i for f in args.files for i in _read_jsonl(f)]
+    report = evaluate_retrieval(engine.retriever, items, methods=args.methods.split(","))
     print(format_report(report))
     return 0
 
@@ -166,8 +167,27 @@ def cmd_bench(args, settings: Settings) -> int:
     engine = _engine(settings)
     questions = [i["question"] for i in _read_jsonl(args.file)]
     result = bench_queries(engine.retriever, questions, repeats=args.repeats)
+    result["ask"] = bench_answers(engine, questions, repeats=args.repeats)
     _print_json(result)
     return 0
+
+
+def bench_answers(engine, questions: list[str], repeats: int) -> dict:
+    """End-to-end latency of Engine.ask (parse, facts, retrieval, answer composition)."""
+    import statistics
+    import time
+
+    engine.ask(questions[0])  # warm-up: models and indexes loaded
+    timings = []
+    for _ in range(max(1, repeats)):
+        for q in questions:
+            t0 = time.perf_counter()
+            engine.ask(q)
+            timings.append((time.perf_counter() - t0) * 1000)
+    timings.sort()
+    pick = lambda q: timings[max(0, min(len(timings) - 1, round(q * len(timings)) - 1))]  # noqa: E731
+    return {"n": len(timings), "p50_ms": round(pick(0.5), 2), "p95_ms": round(pick(0.95), 2),
+            "mean_ms": round(statistics.fmean(timings), 2), "max_ms": round(timings[-1], 2)}
 
 
 def cmd_bench_extract(args, settings: Settings) -> int:
@@ -232,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("eval-retrieval", help="recall@1/@5 and MRR of BM25, dense and hybrid retrieval")
-    s.add_argument("file")
+    s.add_argument("files", nargs="+", help="one or more gold jsonl files, evaluated together")
     s.add_argument("--methods", default="bm25,dense,hybrid")
     s.set_defaults(func=cmd_eval_retrieval)
 
