@@ -1,15 +1,32 @@
-"""Answers by quoting the document: the best 1-3 sentences (not whole chunks), each with its citation.
+"""Answers by quoting the document: the sentences that answer, each with its own citation.
 
-Candidates are the retriever's passages plus, when the question is scoped to an organisation, every chunk
-of that organisation's documents (a few hundred at most); sentences are then scored by the question's
-character bigrams weighted by rarity, so the quote is the sentence that holds the asked terms.
+Candidates are the retriever's ranked passages (scoped to the named organisations' documents) plus, when the
+question is scoped or the corpus is small, every chunk of the scope, so the document order (headings, the
+sentence before, the chunk after) is known.
+
+Narrative questions (`ParsedQuestion.ask`: why / purpose / duty / how / list / what) are answered by
+`narrative_quotes`:
+- chunk text is split into paragraphs (PDF line wraps joined: a line break is a wrap when the line before
+  runs to the page's text width and does not end a sentence) and paragraphs into sentences; table rows are
+  units of their own; every quote is an exact span of the chunk text (line breaks included);
+- a sentence scores by the question's content words (organisation, years and question words removed;
+  IDF-weighted over the scope; words present only in the headings above it count half), a cue of the
+  asked kind (why -> 主要原因/由于..., purpose -> 主要用于..., duty -> 负责/职能..., list -> 包括/下设...),
+  the retrieval rank of its chunk, and its form (headings and number rows are poor answers to narrative
+  questions);
+- a cue sentence whose subject is in the sentence before it ('机关运行经费…增加2.55万元。主要原因是…')
+  is quoted with that sentence; a sentence cut by the end of its chunk is continued from the next chunk;
+- broad duty / list / how questions ('主要职责有哪些', '保障措施有哪些') quote the items under the matching
+  heading (up to MAX_ITEMS, each with its citation).
+Other questions (a figure the facts could not answer) use `best_quotes`: the sentence holding most of the
+question's (weighted) words and bigrams.
 """
 from __future__ import annotations
 
 import logging
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from answering import render
 from answering.catalog import Catalog
@@ -20,6 +37,9 @@ log = logging.getLogger(__name__)
 
 MAX_SCAN_CHUNKS = 5000
 MIN_COVERAGE = 0.3  # share of the question's (weighted) bigrams the best sentence must hold
+MIN_NARRATIVE = 0.34  # share of the question's (weighted) content words a narrative answer must hold
+MAX_ITEMS = 5  # items quoted under a heading
+MAX_QUOTES = 3
 _SPLIT = re.compile(r"(?<=[。；;！!？?])|\n")
 _NOISE = re.compile(r"[\s\d０-９,，.。、；;：:（）()“”\"'‘’《》|｜%％\-—－/]+")
 _GENERIC = {"主要", "情况", "多少", "哪些", "什么", "是否", "说明", "有关", "相关", "部门", "单位", "预算", "年度"}
@@ -31,6 +51,14 @@ class Quote:
     text: str  # exact text of the chunk (one or more whole sentences / table rows)
     score: float
     coverage: float
+    more: list[tuple[Passage, str]] = field(default_factory=list)  # continuation in the following chunk(s)
+
+    def citations(self) -> list[Citation]:
+        return [self.passage.citation(self.text)] + [p.citation(t) for p, t in self.more]
+
+    @property
+    def full_text(self) -> str:
+        return self.text + "".join(t for _, t in self.more)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -55,11 +83,237 @@ def sentences(chunk: Chunk) -> list[tuple[int, int]]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " \t\n\u3000":
+    while start < end and text[start] in " \t\n\r\u3000":
         start += 1
-    while end > start and text[end - 1] in " \t\n\u3000":
+    while end > start and text[end - 1] in " \t\n\r\u3000":
         end -= 1
     return start, end
+
+
+# --- paragraphs, sentences and headings ------------------------------------------------------
+
+_END = "。！？!?；;：:"
+_LIST_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[、.．](?!\d)|"
+                         r"[①②③④⑤⑥⑦⑧⑨⑩]|第[一二三四五六七八九十]+[部章节条]|其中[：:]|[一二三四五六七八九十]是)")
+_CLOSERS = "。，、；;：:）)”’%％"
+_SENT_END = re.compile(r"[。！？!?]+[”’）)]*")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．])")
+
+
+def line_width(texts: list[str]) -> int:
+    """The text width of a page: its longest line (stripped)."""
+    return max((len(line.strip()) for t in texts for line in t.split("\n")), default=0)
+
+
+def paragraphs(text: str, width: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the paragraphs of a text: lines joined across PDF line wraps.
+
+    A line break is a wrap when the next line continues a sentence (starts with closing punctuation), or
+    when the line before does not end a sentence, runs (nearly) to the text width and the next line does
+    not start a list item or heading. `width` None: an unpaged text, where only long lines can wrap."""
+    lines = []  # (start, end) of the non-empty lines, stripped
+    pos = 0
+    for raw in text.split("\n"):
+        s, e = _trim(text, pos, pos + len(raw))
+        if e > s:
+            lines.append((s, e))
+        pos += len(raw) + 1
+    full = max(12, int(0.8 * width)) if width else 30
+    out: list[tuple[int, int]] = []
+    for s, e in lines:
+        if out:
+            ps, pe = out[-1]
+            prev, cur = text[out[-1][0]:pe], text[s:e]
+            last_line = prev.rsplit("\n", 1)[-1].strip()
+            wrap = cur[0] in _CLOSERS or (
+                last_line[-1] not in _END and len(last_line) >= full and not _LIST_START.match(cur)
+                and not is_heading(last_line))
+            if wrap:
+                out[-1] = (ps, e)
+                continue
+        out.append((s, e))
+    return out
+
+
+def split_sentences(text: str, s: int, e: int, long: int = 220) -> list[tuple[int, int]]:
+    """Sentence spans of text[s:e] (after 。！？ and closing quotes); very long sentences also at ；."""
+    spans, start = [], s
+    for m in _SENT_END.finditer(text, s, e):
+        a, b = _trim(text, start, m.end())
+        if b > a:
+            spans.append((a, b))
+        start = m.end()
+    a, b = _trim(text, start, e)
+    if b > a:
+        spans.append((a, b))
+    out = []
+    for a, b in spans:
+        if b - a <= long:
+            out.append((a, b))
+            continue
+        start = a
+        for m in re.finditer(r"[；;]", text[a:b]):
+            out.append(_trim(text, start, a + m.end()))
+            start = a + m.end()
+        if start < b:
+            out.append(_trim(text, start, b))
+    return [(a, b) for a, b in out if b > a]
+
+
+def is_heading(line: str) -> bool:
+    """A heading line: short and without sentence punctuation ('（一）机关运行经费支出情况', '部门职责：')."""
+    t = line.strip()
+    if not t or len(t) > 40:
+        return False
+    body = t[:-1] if t[-1] in "：:" else t
+    if re.search(r"[，。；,;！？!?]", body):
+        return False
+    return len(t) <= 30 or bool(_HEADING.match(t))
+
+
+def _heading_level(line: str) -> int:
+    """0: a title ('科技创新专项经费情况说明'); 1: '一、'; 2: '（一）'; 3: '1、', '（1）'."""
+    t = line.strip()
+    if re.match(r"^[一二三四五六七八九十]+[、.．]", t) or re.match(r"^第[一二三四五六七八九十]+部分", t):
+        return 1
+    if re.match(r"^[（(][一二三四五六七八九十]+[）)]", t):
+        return 2
+    if re.match(r"^(?:[（(]\d{1,2}[）)]|\d{1,2}\s*[、.．])", t):
+        return 3
+    return 0
+
+
+@dataclass
+class Unit:
+    """A sentence (or table row, or heading) of a chunk, with what the document says above it."""
+
+    passage: Passage
+    start: int
+    end: int
+    para: int  # paragraph index in the chunk
+    form: str  # 'sentence' | 'heading' | 'row'
+    context: str = ""  # headings above it (title, numbered headings, section path)
+    rank: int | None = None  # retrieval rank of its chunk
+    first: bool = False  # first sentence of its paragraph
+    para_end: bool = False  # last sentence of its paragraph
+    chunk_end: bool = False  # the last unit of its chunk
+    heading: str = ""  # the nearest heading above it
+    fragment: bool = False  # starts mid-sentence (the chunk before ends without ending its sentence)
+
+    @property
+    def text(self) -> str:
+        return self.passage.chunk.text[self.start:self.end]
+
+
+# --- the question's words ------------------------------------------------------------------------
+
+# Question words and the words of the asked kind: not content ('为什么', '用于', '负责', '有哪些').
+_QWORDS = re.compile(
+    r"为什么|为何|为啥|什么原因|啥原因|的原因是什么|原因是什么|的原因|原因|何故|缘何|怎么会|理由|"
+    r"是做什么用的|做什么用的|做什么用|是干什么的|干什么的|干什么|干嘛|做什么|什么用|用于什么|用于哪些方面|用于哪些|"
+    r"用在哪些方面|用在哪里|用在哪|用在|用于|用途|用来|花在哪些方面|花在哪里|花在哪|花在|花到|哪些方面|什么方面|"
+    r"主要职责|主要职能|职责|职能|负责|主管|承担|是什么性质的|什么性质的|什么性质|性质|"
+    r"有哪些|有哪几|包括哪些|包含哪些|哪几个|哪几项|哪些|列出|列举|分别是什么|都有什么|包括什么|包括|"
+    r"是什么|指什么|什么是|是指|什么意思|含义|定义|什么|如何|怎样|怎么|多少|请问|告诉我|我想知道|"
+    r"吗|呢|吧|那么多|那么|这么多|主要|具体|分别|方面|要达到|达到|一下|了"
+)
+_GENERIC_N = _GENERIC | {"工作", "内容", "哪个", "有关", "是否", "方面", "问题", "为了", "要求", "我们", "它们"}
+_UP = re.compile(r"多|增|涨|高|升|翻倍|翻番|扩大")
+_DOWN = re.compile(r"少|减|降|低|压缩|缩")
+_UP_WORDS = ("增加", "增长", "上升", "提高", "增幅", "翻倍", "新增", "扩大")
+_DOWN_WORDS = ("减少", "下降", "降低", "压减", "缩减", "减幅", "压缩", "节约")
+
+# What an answering sentence of each kind says.
+CUES = {
+    "why": re.compile(r"主要原因|原因是|原因为|原因[：:]|原因在于|由于|因为|主要是|主要为|系|导致|所致|因(?!公)|是为了"),
+    "purpose": re.compile(r"主要用于|用于|用途|主要是|主要为|主要包括|主要内容|旨在|目的|为了|概述|"
+                          r"促进|推动|支持|扶持|保障"),
+    "duty": re.compile(r"负责|职能|职责|承担|主管|履行|派出机关|工作部门|管理|组织|协调|指导"),
+    "how": re.compile(r"措施|保障|通过|加强|确保|推进|完善|建立|落实|强化|规范"),
+    "list": re.compile(r"包括|分别是|分别为|下设|设有|内设|设置|具体包括|主要有|如下|以下|[：:]$|、.+、"),
+    "what": re.compile(r"是指|指|是|为|即|系|属于"),
+}
+# A sentence saying what an organisation is ('…是普陀区政府的派出机关').
+_IDENTITY = re.compile(r"(?:是|为|属于|系)[^，。；]{0,30}(?:机关|机构|部门|单位|组织|中心)")
+
+
+def _tokenize(text: str) -> list[str]:
+    global _TOKENIZER
+    try:
+        if _TOKENIZER is None:
+            from retrieval.lexical import Tokenizer
+
+            _TOKENIZER = Tokenizer()
+        return _TOKENIZER.tokenize(text)
+    except Exception:  # noqa: BLE001 - bigrams alone still rank sentences
+        return []
+
+
+def content_text(pq: ParsedQuestion) -> str:
+    """The question without organisation names, its own years and question words: what the answer is about."""
+    text = pq.text
+    for m in sorted(pq.mentions, key=lambda m: -len(m.text)):
+        text = text.replace(m.text, " ")
+    text = re.sub(r"(?:19|20)\d{2}\s*(?:年度|年)?", lambda m: " " + m.group(0)[:4] + " ", text)
+    text = _QWORDS.sub(" ", text)
+    return re.sub(r"[？?！!。，,、；;：:\s]+", " ", text).strip()
+
+
+@dataclass
+class Terms:
+    words: list[str]  # content words
+    years: list[str]  # years named in the question (weak words)
+    grams: set[str]  # content bigrams
+    direction: tuple[str, ...] = ()  # words of the asked direction ('为什么减少' -> 减少/下降/...)
+    focus: tuple[str, ...] = ()  # the asked attribute ('要达到什么目标' -> 目标), weighted double
+
+    @property
+    def empty(self) -> bool:
+        return not self.words and not self.grams
+
+
+def question_terms(pq: ParsedQuestion) -> Terms:
+    text = content_text(pq)
+    years = sorted(set(re.findall(r"(?:19|20)\d{2}", text)))
+    plain = re.sub(r"(?:19|20)\d{2}", " ", text)
+    tokens = [t for t in _tokenize(plain) if len(t) >= 2 and not t.isdigit()]
+    words = sorted({t for t in tokens if t not in _GENERIC_N})
+    if not words:  # '预算为什么比上年少': the generic word is all there is
+        words = sorted({t for t in tokens if t not in ("什么", "哪些", "多少", "情况", "是否")})
+    grams = _bigrams(plain) - _GENERIC_N
+    direction: tuple[str, ...] = ()
+    if pq.ask == "why":
+        rest = _QWORDS.sub(" ", pq.text)
+        if _DOWN.search(rest):
+            direction = _DOWN_WORDS
+        elif _UP.search(rest):
+            direction = _UP_WORDS
+        if direction:  # '下降', '增加' in the question are the direction, not a topic
+            words = [w for w in words if w not in direction and not any(w in d for d in direction)] or words
+            grams = {g for g in grams if not any(g in d for d in direction)} or grams
+    return Terms(words, years, grams, direction, _focus(pq, words))
+
+
+_FOCUS_AFTER = re.compile(r"什么([\u4e00-\u9fff]{1,8})")
+_FOCUS_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:是什么|是指什么|指什么|有哪些|包括哪些|包含哪些|是哪些)")
+
+
+def _focus(pq: ParsedQuestion, words: list[str]) -> tuple[str, ...]:
+    """The attribute a question asks for: the noun after '什么' or the last one before '是什么/有哪些'."""
+    text = pq.text
+    for m in sorted(pq.mentions, key=lambda m: -len(m.text)):
+        text = text.replace(m.text, " ")
+    m = _FOCUS_AFTER.search(text)
+    if m:
+        toks = [t for t in _tokenize(m.group(1)) if t in words]
+        if toks:
+            return tuple(toks)
+    m = _FOCUS_BEFORE.search(text)
+    if m:
+        toks = [t for t in _tokenize(m.group(1)) if t in words]
+        if toks:
+            return (toks[-1],)
+    return ()
 
 
 class PassageAnswerer:
@@ -69,6 +323,7 @@ class PassageAnswerer:
         self._retriever_factory = retriever_factory
         self.settings = settings
         self.doc_names = store.doc_names()
+        self._ranks: dict[str, int] = {}
 
     def scope(self, pq: ParsedQuestion, doc_ids: list[str] | None = None) -> list[str] | None:
         """Document ids the question is about: the named organisations' documents (None = whole corpus)."""
@@ -81,12 +336,16 @@ class PassageAnswerer:
         return [d.id for d in (covered or docs)]
 
     def candidates(self, pq: ParsedQuestion, scope: list[str] | None) -> list[Passage]:
+        """The retriever's passages (best first; `_ranks` keeps their rank) then the other scoped chunks."""
         found: dict[str, Passage] = {}
+        self._ranks = {}
         retriever = self._retriever_factory() if self._retriever_factory else None
         if retriever is not None:
             try:
                 k = max(20, getattr(self.settings, "candidate_k", 20))
                 for p in retriever.search(pq.text, k=k, doc_ids=scope):
+                    if p.chunk.id not in found:
+                        self._ranks[p.chunk.id] = len(self._ranks)
                     found[p.chunk.id] = p
             except Exception:  # noqa: BLE001 - the scan below still answers
                 log.warning("retriever failed; scanning chunks", exc_info=True)
@@ -102,6 +361,273 @@ class PassageAnswerer:
             return [p for p in found.values() if p.chunk.doc_id in allowed]
         return list(found.values())
 
+    # --- narrative questions -------------------------------------------------------------------
+    def units(self, passages: list[Passage], ranks: dict[str, int] | None = None) -> list[Unit]:
+        """Sentences, table rows and headings of the passages in document order, with their context."""
+        ranks = ranks if ranks is not None else self._ranks
+        by_doc: dict[str, list[Passage]] = {}
+        for p in passages:
+            by_doc.setdefault(p.chunk.doc_id, []).append(p)
+        out: list[Unit] = []
+        for doc_id in sorted(by_doc):
+            ps = sorted(by_doc[doc_id], key=lambda p: p.chunk.ordinal)
+            widths: dict[int | None, int] = {}
+            for p in ps:
+                if p.chunk.kind == "text" and p.chunk.page is not None:
+                    widths[p.chunk.page] = max(widths.get(p.chunk.page, 0), line_width([p.chunk.text]))
+            title, levels, last, last_form = "", {}, "", ""
+            open_sentence = False  # the previous text chunk ended mid-sentence
+            for p in ps:
+                ch = p.chunk
+                rank = ranks.get(ch.id)
+                if ch.kind == "table":
+                    rows = sentences(ch)
+                    for i, (s, e) in enumerate(rows):
+                        s, e = _trim(ch.text, s, e)
+                        out.append(Unit(p, s, e, i, "row" if i else "heading", _ctx(title, levels, ch), rank,
+                                        True, True, i == len(rows) - 1, heading=last))
+                    open_sentence = False
+                    continue
+                paras = paragraphs(ch.text, widths.get(ch.page) if ch.page is not None else None)
+                for i, (ps_, pe) in enumerate(paras):
+                    line = ch.text[ps_:pe]
+                    if is_heading(line) and not (i == 0 and open_sentence):
+                        out.append(Unit(p, ps_, pe, i, "heading", _ctx(title, levels, ch), rank, True, True,
+                                        i == len(paras) - 1, heading=last))
+                        level = _heading_level(line)
+                        # the body of a numbered heading ('三、实施主体' + '上海市普陀区商务委员会') is no title
+                        under_numbered = i > 0 and last_form == "heading" and _heading_level(last) > 0
+                        if level == 0 and not line.rstrip().endswith(("：", ":")) and not under_numbered:
+                            title, levels = line, {}
+                        elif level:
+                            levels = {k: v for k, v in levels.items() if k < level}
+                            levels[level] = line
+                        last, last_form = line, "heading"
+                        continue
+                    spans = split_sentences(ch.text, ps_, pe)
+                    for j, (s, e) in enumerate(spans):
+                        out.append(Unit(p, s, e, i, "sentence", _ctx(title, levels, ch), rank, j == 0,
+                                        j == len(spans) - 1, i == len(paras) - 1 and j == len(spans) - 1,
+                                        heading=last, fragment=i == 0 and j == 0 and open_sentence))
+                    last_form = "sentence"
+                tail = ch.text.rstrip()
+                open_sentence = bool(paras) and tail[-1:] not in _END and not is_heading(ch.text[paras[-1][0]:])
+        return out
+
+    def narrative_quotes(self, pq: ParsedQuestion, passages: list[Passage], limit: int = MAX_QUOTES,
+                         ranks: dict[str, int] | None = None) -> tuple[list[Quote], str]:
+        """The quotes answering a narrative question and a note ('' or how many items were left out)."""
+        units = self.units(passages, ranks)
+        if not units:
+            return [], ""
+        kind = pq.ask or ("list" if pq.intent == "list" else "what")
+        terms = question_terms(pq)
+        if kind in ("duty", "list", "how"):
+            listed, note = self._listed(pq, kind, terms, units)
+            if listed:
+                return listed, note
+        if terms.empty and not terms.direction:
+            if kind == "duty":  # '万里街道办事处是什么性质的机关': the sentence saying what it is
+                terms = Terms([], [], set(), ())
+            else:
+                return [], ""
+        scored = self._score(pq, kind, terms, units)
+        if not scored:
+            return [], ""
+        out: list[Quote] = []
+        used: list[tuple[str, int, int]] = []
+        seen: set[str] = set()
+        top = scored[0][0]
+        for score, cov, u, s, e in scored:
+            if out and (score < 0.7 * top or cov < MIN_NARRATIVE):
+                break
+            ch = u.passage.chunk
+            if any(cid == ch.id and s < b and a < e for cid, a, b in used):
+                continue
+            text = ch.text[s:e]
+            key = _flat(text)
+            if any(key in k or k in key for k in seen):
+                continue
+            seen.add(key)
+            used.append((ch.id, s, e))
+            q = Quote(u.passage, text, score, cov)
+            out.append(q)
+            if u.chunk_end and text.rstrip()[-1:] not in "。！？!?；;：:":
+                q.more = self._continuation(u, passages)
+            elif text.rstrip().endswith(("：", ":")) and u.end == e:
+                # '具体包括：' is answered by what follows it: the items, each quoted
+                items = self._items_after(u, units, MAX_ITEMS)
+                out.extend(Quote(it.passage, it.text, score, cov) for it in items)
+                if items:
+                    break
+            if len(out) >= limit:
+                break
+        return out, ""
+
+    def _score(self, pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit]):
+        texts = [u.text for u in units]
+        n = len(units)
+
+        def idf(pred) -> float:
+            return math.log(1 + n / (1 + sum(1 for t in texts if pred(t))))
+
+        w_word = {w: idf(lambda t, w=w: w in t) * (2.0 if w in terms.focus else 1.0) for w in terms.words}
+        w_year = {y: 0.3 * idf(lambda t, y=y: y in t) for y in terms.years}
+        grams = [_bigrams(t) for t in texts]
+        w_gram = {g: math.log(1 + n / (1 + sum(1 for gs in grams if g in gs))) for g in terms.grams}
+        w_dir = (sum(w_word.values()) / len(w_word) if w_word else 1.0) if terms.direction else 0.0
+        total_w = (sum(w_word.values()) + sum(w_year.values()) + w_dir) or 0.0
+        total_g = sum(w_gram.values()) or 0.0
+        org_names = _org_names(pq)
+        cue = CUES.get(kind)
+
+        def coverage(text: str, ctx: str, gs: set[str]) -> float:
+            cgs = _bigrams(ctx) if ctx else set()
+            got_w = sum(w * (1.0 if word in text else 0.5 if word in ctx else 0.0) for word, w in w_word.items())
+            got_w += sum(w for y, w in w_year.items() if y in text)
+            if terms.direction and any(d in text for d in terms.direction):
+                got_w += w_dir
+            got_g = sum(w * (1.0 if g in gs else 0.5 if g in cgs else 0.0) for g, w in w_gram.items())
+            if total_w and total_g:
+                return 0.7 * got_w / total_w + 0.3 * got_g / total_g
+            if total_w:
+                return got_w / total_w
+            if total_g:
+                return got_g / total_g
+            return 0.0
+
+        scored = []
+        prev: Unit | None = None
+        prev_cov = 0.0
+        for u, text, gs in zip(units, texts, grams):
+            cov = coverage(text, u.context, gs)
+            s, e = u.start, u.end
+            cue_w = 1.0 if cue and cue.search(text) else 0.5 if cue and u.heading and cue.search(u.heading) else 0.0
+            has_cue = cue_w == 1.0
+            if kind == "duty" and _IDENTITY.search(text) and (not org_names or any(o in text for o in org_names)):
+                has_cue, cue_w, cov = True, 1.0, max(cov, 0.5 if terms.empty else cov)
+            # a cue sentence continuing the sentence before it in the same paragraph takes its subject along
+            same_para = prev is not None and prev.passage.chunk.id == u.passage.chunk.id and prev.para == u.para \
+                and u.form == "sentence" and prev.form == "sentence"
+            if has_cue and same_para and prev_cov > cov and kind in ("why", "purpose", "how"):
+                cov = max(cov, 0.85 * prev_cov + 0.15 * cov) if cov < prev_cov else cov
+                s = prev.start
+            prev, prev_cov = u, coverage(text, u.context, gs)
+            if cov <= 0:
+                continue
+            score = cov + 0.3 * cue_w
+            if u.rank is not None:
+                score += 0.2 / (1 + u.rank / 4)
+            score -= _form_penalty(u, kind)
+            if u.form == "row" and terms.focus and any(f in text.split("|", 1)[0] for f in terms.focus):
+                score += 0.2  # '绩效目标 | …' answers '要达到什么目标'
+            score -= 0.0005 * (e - s) ** 0.5
+            scored.append((score, cov, u, s, e))
+        scored.sort(key=lambda t: (-t[0], t[2].passage.chunk.doc_id, t[2].passage.chunk.ordinal, t[3]))
+        return scored
+
+    def _listed(self, pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit]) -> tuple[list[Quote], str]:
+        """Broad duty / list / how questions: the items under the heading naming the asked topic."""
+        cores = [w for w in terms.words if w not in _GENERIC_N]
+        heading_cue = {"duty": re.compile(r"职责|职能|工作职责|主要任务"),
+                       "how": re.compile(r"措施|举措|办法|保障"),
+                       "list": None}[kind]
+        best: tuple[float, Unit] | None = None
+        for u in units:
+            if u.form != "heading" or u.passage.chunk.kind == "table":
+                continue
+            line = u.text
+            if cores and not all(c in line for c in cores):
+                continue
+            if heading_cue is not None and not heading_cue.search(line):
+                continue
+            if heading_cue is None and not cores:
+                continue
+            score = (1.0 / (1 + u.rank / 4)) if u.rank is not None else 0.0
+            score -= 0.001 * len(line) + (0.01 if line.rstrip().endswith(("：", ":")) else 0.0)
+            if best is None or score > best[0]:
+                best = (score, u)
+        if best is None:
+            return [], ""
+        items = self._items_after(best[1], units, 30)
+        if not items:
+            return [], ""
+        intro = 0 if _is_item(items[0].text) else 1  # an intro paragraph before the items
+        shown = items[:MAX_ITEMS + intro]
+        out = []
+        for it in shown:
+            q = Quote(it.passage, it.text, 1.0, 1.0)
+            if it.chunk_end and it.text.rstrip()[-1:] not in "。！？!?；;：:":
+                nxt = [x for x in items if x.passage.chunk.ordinal > it.passage.chunk.ordinal]
+                if nxt and not _is_item(nxt[0].text) and nxt[0] not in shown:
+                    q.more = [(nxt[0].passage, nxt[0].text)]
+            out.append(q)
+        note = ""
+        n_items = sum(1 for it in items if _is_item(it.text))
+        n_shown = sum(1 for it in shown if _is_item(it.text))
+        if n_items > n_shown:
+            note = render.more_items(n_shown, n_items)
+        return out, note
+
+    def _items_after(self, head: Unit, units: list[Unit], limit: int) -> list[Unit]:
+        """The paragraphs following a heading (or an intro sentence ending in '：') up to the next heading of
+        the same or a higher level, as units spanning whole paragraphs, across chunk boundaries."""
+        doc = head.passage.chunk.doc_id
+        level = _heading_level(head.text) if head.form == "heading" else 9
+        seq = [u for u in units if u.passage.chunk.doc_id == doc]
+        try:
+            i = next(k for k, u in enumerate(seq) if u is head)
+        except StopIteration:
+            return []
+        out: list[Unit] = []
+        last_ord = head.passage.chunk.ordinal
+        for u in seq[i + 1:]:
+            ch = u.passage.chunk
+            if ch.ordinal > last_ord + 1 or ch.kind == "table":
+                break
+            if u.form == "heading":
+                lv = _heading_level(u.text)
+                intro = u.text.rstrip().endswith(("：", ":")) and not any(_LIST_START.match(o.text) for o in out)
+                if not intro and (lv == 0 or (level == 9 and lv <= 2) or (level < 9 and lv <= level)):
+                    break
+            last_ord = ch.ordinal
+            if out and out[-1].passage.chunk.id == ch.id and out[-1].para == u.para:
+                prev = out[-1]
+                out[-1] = Unit(prev.passage, prev.start, u.end, prev.para, prev.form, prev.context, prev.rank,
+                               True, u.para_end, u.chunk_end)
+                continue
+            if len(out) >= limit:
+                break
+            out.append(Unit(u.passage, u.start, u.end, u.para, u.form, u.context, u.rank, True, u.para_end,
+                            u.chunk_end))
+        # an intro line ending in '：' reads with the line after it
+        merged: list[Unit] = []
+        for u in out:
+            m = merged[-1] if merged else None
+            if m is not None and m.text.rstrip().endswith(("：", ":")) and m.passage.chunk.id == u.passage.chunk.id:
+                merged[-1] = Unit(m.passage, m.start, u.end, m.para, m.form, m.context, m.rank, True, u.para_end,
+                                  u.chunk_end)
+            else:
+                merged.append(u)
+        return merged
+
+    def _continuation(self, u: Unit, passages: list[Passage]) -> list[tuple[Passage, str]]:
+        """The rest of a sentence cut by the end of its chunk: the head of the next text chunk."""
+        ch = u.passage.chunk
+        nxt = next((p for p in passages if p.chunk.doc_id == ch.doc_id and p.chunk.ordinal == ch.ordinal + 1), None)
+        if nxt is None or nxt.chunk.kind != "text":
+            return []
+        text = nxt.chunk.text
+        s, _ = _trim(text, 0, len(text))
+        first = text[s:].split("\n", 1)[0]
+        if not first or _LIST_START.match(first) or is_heading(first):
+            return []
+        m = _SENT_END.search(text, s)
+        end = m.end() if m else len(text)
+        s, end = _trim(text, s, min(end, s + 300))
+        return [(nxt, text[s:end])] if end > s else []
+
+    # --- other questions -------------------------------------------------------------------------
     def best_quotes(self, pq: ParsedQuestion, passages: list[Passage], limit: int = 3,
                     must_contain: list[str] | None = None) -> list[Quote]:
         units = []  # (passage, start, end)
@@ -190,6 +716,7 @@ class PassageAnswerer:
                 break
         return _trim(text, s, end)
 
+    # --- the answer -------------------------------------------------------------------------------
     def answer(self, pq: ParsedQuestion, doc_ids: list[str] | None = None) -> tuple[Answer, list[Passage]]:
         from answering.figures import interpretation
 
@@ -199,8 +726,14 @@ class PassageAnswerer:
         if pq.years and not set(pq.years) & set(org_years):
             must = [f"{y}年" for y in pq.years] + [str(y) for y in pq.years]
         passages = self.candidates(pq, scope)
-        quotes = self.best_quotes(pq, passages, must_contain=must)
-        quotes = [q for q in quotes if q.coverage >= MIN_COVERAGE]
+        note = ""
+        narrative = (pq.ask is not None or pq.intent in ("narrative", "list")) and not must
+        if narrative:
+            quotes, note = self.narrative_quotes(pq, passages)
+            quotes = [q for q in quotes if q.coverage >= MIN_NARRATIVE]
+        else:
+            quotes = self.best_quotes(pq, passages, must_contain=must)
+            quotes = [q for q in quotes if q.coverage >= MIN_COVERAGE]
         scope_name = "、".join(pq.orgs) if pq.orgs else None
         interp = interpretation(pq, pq.orgs)
         if not quotes:
@@ -208,16 +741,62 @@ class PassageAnswerer:
             if pq.orgs and pq.orgs[0] in self.catalog.orgs:
                 text += render.coverage_sentence(pq.orgs[0], self.catalog.orgs[pq.orgs[0]].coverage())
             return Answer(question=pq.text, answer=text, status="not_found", interpretation=interp), []
-        cites: list[Citation] = [q.passage.citation(q.text) for q in quotes]
-        lines = [render.passages_intro(len(quotes))]
-        for i, (q, c) in enumerate(zip(quotes, cites), 1):
-            lines.append(f"{i}. “{render.short_quote(q.text, 400)}”（{render.where(c)}）")
+        cites: list[Citation] = []
+        lines = [render.passages_intro(len(quotes), pq.ask if narrative else None)]
+        for i, q in enumerate(quotes, 1):
+            qc = q.citations()
+            cites.extend(qc)
+            lines.append(render.quote_line(i, q.full_text if q.more else q.text, qc))
+        if note:
+            lines.append(note)
+        used = list({q.passage.chunk.id: q.passage for q in quotes}.values())
+        used += [p for q in quotes for p, _ in q.more if p not in used]
         return (Answer(question=pq.text, answer="\n".join(lines), status="answered", citations=cites,
-                       interpretation=interp), [q.passage for q in quotes])
+                       interpretation=interp), used)
+
+
+def _is_item(text: str) -> bool:
+    """A list item: a paragraph (or a line of it, after an intro '…包括：') opening with an item marker."""
+    return any(_LIST_START.match(line) for line in text.split("\n"))
+
+
+def _ctx(title: str, levels: dict[int, str], chunk: Chunk) -> str:
+    return " ".join([title] + [levels[k] for k in sorted(levels)] + [chunk.section or ""])
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _org_names(pq: ParsedQuestion) -> list[str]:
+    names = [m.text for m in pq.mentions if m.text] + list(pq.orgs)
+    short = [re.sub(r"^(?:中共)?.{2,3}?[省市区县]", "", o) for o in pq.orgs]
+    return [n for n in dict.fromkeys(names + short) if len(n) >= 2]
+
+
+def _form_penalty(u: Unit, kind: str) -> float:
+    """Headings and rows of numbers answer no narrative question; a row of text may ('绩效目标 | …')."""
+    text = u.text
+    if u.form == "heading":
+        return 0.35 if kind in ("what", "list") else 0.6
+    if u.fragment:
+        return 0.15
+    if "《" in text:  # a reference to a document ('2、《…实施意见》（…〔2023〕3号）。') says nothing itself
+        rest = re.sub(r"《[^》]*》|[（(][^）)]*[〔\[][^）)]*[）)]", "", _LIST_START.sub("", text))
+        if len(re.findall(r"[\u4e00-\u9fff]", rest)) < 6:
+            return 0.3
+    if u.form == "row":
+        cells = [c.strip() for c in text.split("|")]
+        words = sum(len(re.findall(r"[\u4e00-\u9fff]", c)) for c in cells[1:])
+        if words >= 12:
+            return 0.1
+        return 0.15 if kind in ("what", "list") else 0.4
+    if len(re.findall(r"[\u4e00-\u9fff]", text)) < 6:
+        return 0.2
+    return 0.0
 
 
 _MODIFIERS = re.compile(r"^(?:主要|具体|相关|有关|全部|所有|各项|哪些|基本|本部门|本单位|部门|单位)+")
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．])")
 _TOKENIZER = None
 
 
@@ -237,16 +816,7 @@ def _core_terms(pq: ParsedQuestion) -> list[str]:
 
 def _query_words(pq: ParsedQuestion) -> list[str]:
     """Content words of the question (vocabulary-aware jieba), without stop and generic words."""
-    global _TOKENIZER
-    text = _query_text(pq)
-    try:
-        if _TOKENIZER is None:
-            from retrieval.lexical import Tokenizer
-
-            _TOKENIZER = Tokenizer()
-        tokens = _TOKENIZER.tokenize(text)
-    except Exception:  # noqa: BLE001 - bigrams alone still rank sentences
-        return []
+    tokens = _tokenize(_query_text(pq))
     return sorted({t for t in tokens if len(t) >= 2 and not t.isdigit() and t not in _GENERIC})
 
 

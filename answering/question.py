@@ -46,6 +46,19 @@ _LIST = re.compile(r"有哪些|有哪几|包括哪些|包含哪些|哪几个|哪
 _NUMERIC_ASK = re.compile(r"多少|几|金额|数额|规模|比例|百分|%|％|数值|总额|总数|多大|多高|\d")
 _TEXT_ASK = re.compile(r"职责|职能|是什么|为什么|原因|用途|用于|用在|如何|怎么|怎样|说明|介绍|情况|内容|编码|代码|"
                        r"名称|依据|目的|措施|含义|定义|指什么|解释|机构设置")
+# Narrative kinds, in order of precedence: the sort of text a question asks for ('why' wants the sentence
+# giving a reason, 'purpose' what money is used for, 'duty' what an organisation is or does, 'how' measures,
+# 'list' the members of a set, 'what' a definition, a code, a target).
+NARRATIVE_KINDS = ("why", "purpose", "duty", "how", "list", "what")
+_ASKS = [
+    ("why", re.compile(r"为什么|为何|为啥|什么原因|啥原因|原因|何故|缘何|怎么会|因为什么|理由")),
+    ("purpose", re.compile(r"用于|用在|用途|做什么用|干什么|干嘛|什么用|用来|花在|花到|投向|投入到|目的")),
+    ("duty", re.compile(r"职责|职能|负责|主管|管什么|管哪些|性质|什么机构|什么机关|什么样的机构|哪一级|承担")),
+    ("how", re.compile(r"如何|怎样|怎么(?!会)|措施|举措|办法|做法")),
+    ("list", re.compile(r"有哪些|有哪几|包括哪些|包含哪些|哪几个|哪几项|哪些|列出|列举|分别是什么|都有什么|包括什么|名单|"
+                        r"下设|内设|设有")),
+    ("what", re.compile(r"是什么|指什么|什么是|是指|含义|定义|什么意思|目标是|什么目标|要求是")),
+]
 _KIND = [("部门决算", "部门决算"), ("单位决算", "单位决算"), ("部门预算", "部门预算"), ("单位预算", "单位预算"),
          ("决算", "决算")]
 _YEAR_END = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:底|末|年底|年末|12月31日)")
@@ -92,6 +105,7 @@ class ParsedQuestion:
     followup: bool = False  # elliptical: leans on the previous turn
     compare_with_previous: bool = False  # '比上年', '较上年'
     wants_text: bool = False  # asks for words (a code, a name, a reason), not a figure
+    ask: str | None = None  # narrative kind (NARRATIVE_KINDS): why / purpose / duty / how / list / what
     implied_total: bool = False  # only '预算' was named: any of the overall totals answers
 
     @property
@@ -289,9 +303,20 @@ def _parse_items(text: str, pq: ParsedQuestion, consumed: list[tuple[int, int]])
             pq.implied_total = True
 
 
+def ask_kind(text: str) -> str | None:
+    """The narrative kind a question asks for ('why', 'purpose', ...), None when it asks for no text."""
+    for kind, pattern in _ASKS:
+        if pattern.search(text):
+            return kind
+    return None
+
+
 def _intent(text: str, pq: ParsedQuestion) -> str:
-    numeric = bool(_NUMERIC_ASK.search(re.sub(r"(?:19|20)\d{2}\s*年?", "", text)))
-    pq.wants_text = bool(_TEXT_ASK.search(text)) and not numeric
+    numeric = bool(_NUMERIC_ASK.search(re.sub(r"(?:19|20)\d{2}\s*年?|哪几", "", text)))
+    pq.ask = ask_kind(text)
+    pq.wants_text = (bool(_TEXT_ASK.search(text)) or pq.ask is not None) and not numeric
+    if pq.ask in ("why", "purpose", "duty", "how") and not numeric:
+        return "narrative"  # answered from the text first; a figure only when the question also asks 多少
     if _LIST.search(text) and not numeric:
         return "list" if not re.search(r"职责|职能|主要", text) else "narrative"
     if _RANK.search(text):

@@ -156,8 +156,41 @@ def refused_too_long(limit: int) -> str:
     return f"问题过长（超过{limit}个字），请精简后再问。"
 
 
-def passages_intro(n: int) -> str:
-    return "文件中的相关原文如下：" if n > 1 else "文件中的相关原文："
+_INTROS = {"why": "文件中关于原因的说明", "purpose": "文件中关于用途的说明", "duty": "文件中关于职责的说明",
+           "how": "文件中关于措施的说明"}
+
+
+def passages_intro(n: int, kind: str | None = None) -> str:
+    """The first line of a quoted answer ('文件中关于原因的说明如下：'); kind is the narrative kind asked."""
+    head = _INTROS.get(kind or "", "文件中的相关原文")
+    return f"{head}如下：" if n > 1 else f"{head}："
+
+
+def display_quote(quote: str, limit: int = 300) -> str:
+    """A quote for reading: PDF line wraps joined, other whitespace runs as one space. The citation keeps
+    the exact text; only whitespace differs."""
+    lines = [line.strip() for line in (quote or "").split("\n")]
+    out = ""
+    for line in lines:
+        if not line:
+            continue
+        if out:
+            prev = out.rstrip()
+            wrapped = prev[-1] in "。；;：:！？!?，、" or len(prev.rsplit(" ", 1)[-1]) >= 20 or line[0] in "。，、；）)”%"
+            out += "" if wrapped else " "
+        out += line
+    out = re.sub(r"[ \t\u3000]+", " ", out).strip()
+    return out if len(out) <= limit else out[: limit - 1] + "…"
+
+
+def quote_line(i: int, quote: str, cites: list[Citation]) -> str:
+    """'1. “…”（《a.pdf》第7页，…）': one numbered quote with where each of its parts is."""
+    places = "；".join(dict.fromkeys(where(c) for c in cites))
+    return f"{i}. “{display_quote(quote)}”（{places}）"
+
+
+def more_items(shown: int, total: int) -> str:
+    return f"（原文共列{total}项，以上为前{shown}项，其余见原文。）"
 
 
 def nothing_relevant(scope: str | None) -> str:

@@ -170,10 +170,10 @@ def _distinct_places(c: list[Fact]) -> list[Fact]:
 
 def _slip_finding(ctx: DocContext, k: tuple, small: list[Fact], big: list[Fact]) -> Finding:
     a, b = small[0], big[0]
-    msg = (f"{_label(k)}两处数值恰好相差一万倍：{shown(a)}（{place(a)}）与{shown(b)}（{place(b)}），"
-           f"疑为元与万元混用")
+    msg = (f"{_label(k)}两处数值在印刷精度内相差一万倍：{shown(a)}（{place(a)}）与{shown(b)}（{place(b)}），"
+           f"疑为单位混用（元/万元/亿元）")
     severity = CERTAIN if tight_binding(a) and tight_binding(b) else SUSPECTED
-    summary = f"{_label(k)}两处数值相差一万倍（{shown(a)}与{shown(b)}），疑为元与万元混用"
+    summary = f"{_label(k)}两处数值相差一万倍（{shown(a)}与{shown(b)}），疑为单位混用"
     return make_finding("unit_slip", severity, ctx, msg, [("较小值", a), ("较大值", b)], item=k[1], summary=summary,
                         involved=small + big)
 

@@ -70,7 +70,7 @@ RULES: tuple[Rule, ...] = (
          CERTAIN, "audit.checks_codes:check_codes"),
     Rule("restated", "同一数字两处不一致", "同一机构、同一年度、同一口径的同一项目在文件不同位置（正文与表格、不同章节）数值不同",
          CERTAIN, "audit.checks_restated:check_restated"),
-    Rule("unit_slip", "单位错用", "同一项目两处数值恰好相差一万倍（元与万元混用）",
+    Rule("unit_slip", "单位错用", "同一项目两处数值在印刷精度内相差一万倍（元/万元/亿元混用）",
          CERTAIN, "audit.checks_restated:check_unit_slips"),
     Rule("change", "增减额与增减率", "文中所述比上年增减额、增减率应与两年数字相符",
          CERTAIN, "audit.checks_changes:check_changes"),

@@ -1,8 +1,10 @@
 """Structure-aware chunking with provenance.
 
-Text chunks follow the numbered sections of a disclosure (一、 （一） 1、); each chunk records its page,
-section path and character span in the page text. Tables become their own chunks, split by rows
-with the header rows repeated, so a table chunk is readable on its own.
+Text chunks follow the sections of a disclosure (一、 （一） 1、 and unnumbered titles such as 名词解释); each
+chunk records its page, section path and character span in the page text. Which lines are headings is decided
+by `HeadingReader` (shared with ingest/narrative_facts.py, so fact locators and chunk sections agree): list
+items, definitions and table-of-contents entries are not. Tables become their own chunks, split by rows with
+the header rows repeated, so a table chunk is readable on its own.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 
 from budgetqa.records import Chunk, Document, Page, Table
 from budgetqa.settings import Settings
+from ingest.numbers import find_numbers
 
 # numbered headings: (style, level, pattern); group 'n' is the number, so that list items can be told apart
 _NUMBERED = [
@@ -133,8 +136,6 @@ def first_text_line(page: Page) -> str | None:
 
 
 def _has_figure(text: str) -> bool:
-    from ingest.numbers import find_numbers
-
     return any(n.unit for n in find_numbers(text))
 
 
@@ -187,9 +188,10 @@ def _text_spans(page: Page, max_chars: int, skip: list[tuple[int, int]], path: l
     for line in lines:
         starts.append(offset)
         offset += len(line) + 1
-    texts = [ln for ln, st in zip(lines, starts) if ln.strip() and not any(a <= st < b for a, b in skip)]
-    text_at = {id(ln): k for k, ln in enumerate(texts)}
-    for line in lines:
+    outside = [k for k, (ln, st) in enumerate(zip(lines, starts))
+               if ln.strip() and not any(a <= st < b for a, b in skip)]
+    next_of = {k: (lines[outside[i + 1]] if i + 1 < len(outside) else next_line) for i, k in enumerate(outside)}
+    for k, line in enumerate(lines):
         start, end = pos, pos + len(line)
         pos = end + 1
         if any(a <= start < b for a, b in skip):
@@ -199,9 +201,7 @@ def _text_spans(page: Page, max_chars: int, skip: list[tuple[int, int]], path: l
         stripped = line.strip()
         wraps = bool(stripped) and full > 0 and line_width(stripped) >= WRAP_RATIO * full \
             and stripped[-1] not in _CLOSED
-        k = text_at.get(id(line))
-        nxt = texts[k + 1] if k is not None and k + 1 < len(texts) else next_line
-        found = reader.read(line, wraps=wraps, continues=prev_open, next_line=nxt) if stripped else None
+        found = reader.read(line, wraps=wraps, continues=prev_open, next_line=next_of.get(k)) if stripped else None
         if stripped:
             prev_open = wraps
         if found is not None:

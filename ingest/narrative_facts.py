@@ -2,7 +2,8 @@
 
 Conventions:
 - one Fact per number that carries a unit (money 元/万元/亿元, %, or a count 件/人/名/辆/台/平方米/家/户/套/份);
-  years and other unit-less numbers are not facts; statement is 'narrative', column_label '';
+  years and other unit-less numbers are not facts; statement is 'narrative', column_label ''
+  (except budget/outturn figures of 决算 documents, below);
 - row_label: the phrase the number belongs to (the clause before it, without '其中：', the subject '我单位' and
   verbs like '预算安排'); item: the last vocabulary item in that phrase, else the subject of an earlier clause
   of the sentence (for '…，占98.5%' / '…，较2020年减少53.49万元'), else the first item of the previous

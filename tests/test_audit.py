@@ -254,10 +254,18 @@ def test_other_seeds_raise_nothing_certain(corpus_findings, prefix):
     assert not [f for f in corpus_findings(seed(prefix)) if f.severity == "确定"]
 
 
-@pytest.mark.parametrize("part", ["部门决算模板", "上海市普陀区财政局2024年度部门决算", "社会工作部2024年度部门决算"])
+@pytest.mark.parametrize("part", ["部门决算模板", "社会工作部2024年度部门决算"])
 def test_correct_final_accounts_and_the_blank_template_raise_nothing_certain(corpus_findings, part):
     findings = corpus_findings(pdf(part))
     assert not [f for f in findings if f.severity in ("确定", "疑似")], [f.message for f in findings]
+
+
+def test_finance_bureau_final_accounts_only_finding_is_its_printed_unit_slip(corpus_findings):
+    """p.21 prints "财政拨款收入支出总计0.3万元"; the table on p.13 totals 2,961.68万元. Nothing else is flagged."""
+    findings = [f for f in corpus_findings(pdf("上海市普陀区财政局2024年度部门决算")) if f.severity in ("确定", "疑似")]
+    assert [(f.rule, f.severity) for f in findings] == [("unit_slip", "确定")], [f.message for f in findings]
+    assert "0.3万元" in findings[0].message and "2,961.68万元" in findings[0].message
+    assert {c.page for c in findings[0].citations} == {21, 13}
 
 
 # --- store and command line ----------------------------------------------------------------------

@@ -255,6 +255,14 @@ def test_class_item_paths_give_codes():
     assert one("001", "9.1", "万元", code="2210201").item == "住房公积金"
 
 
+def test_qualifier_in_parentheses_stays_with_its_label():
+    """000: '收入预算：我部门2021年预算收入（一般预算拨款）279.61万元' is the budget income, qualified."""
+    f = one("000", "279.61", "万元", statement="narrative", row_label="预算收入（一般预算拨款）")
+    assert f.item == "收入总计" and f.period == "current" and f.year == 2021
+    pct = one("000", "0.003", "%", statement="narrative", period="change_pct")  # '对比2020年增加0.003%'
+    assert pct.item == "机关运行经费" and pct.year == 2021 and pct.value_text == "0.003%"
+
+
 def test_sections_in_locators():
     f = one("000", "1.7", "万元", item="工会经费", statement="narrative")
     assert f.locator.startswith("三、机关运行经费情况及增减变化说明 / 第")
@@ -266,3 +274,55 @@ def test_no_duplicate_facts():
                  f.locator)
                 for f in facts(prefix)]
         assert len(keys) == len(set(keys)), prefix
+
+
+# --- building blocks -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, code", [("210110 1", "2101101"), ("301 2", "30102"), ("2010 1", "20101"),
+                                        ("20101 1", "2010101"), ("301", None), ("2021 12", None)])
+def test_split_codes_are_repaired_whatever_their_form(text, code):
+    from ingest.table_facts import repair_code
+
+    assert repair_code(text) == code
+
+
+@pytest.mark.parametrize("title, statement", [
+    ("财政拨款收入支出决算总表", "财政拨款收支总表"), ("2024年部门财政拨款收支预算总表", "财政拨款收支总表"),
+    ("单位预算财政拨款收支总表", "财政拨款收支总表"), ("收入支出决算总表", "收支总表"),
+    ("一般公共预算财政拨款收入支出决算表", "一般公共预算支出表"), ("一般公共预算财政拨款支出决算表", "一般公共预算支出表"),
+    ("一般公共预算财政拨款基本支出决算表", "基本支出表"), ("政府性基金预算财政拨款收入支出决算表", "政府性基金支出表"),
+    ("国有资本经营预算财政拨款收入支出决算表", "国有资本经营预算支出表"), ("收入决算表", "收入总表"),
+    ("支出决算表", "支出总表"), ("财政拨款“三公”经费支出决算表", "三公经费表"),
+])
+def test_statement_names(title, statement):
+    from ingest.table_layout import statement_name
+
+    assert statement_name(title, []) == statement
+
+
+@pytest.mark.parametrize("column, item", [
+    ("“三公”经费预算数/公务用车购置及运行费/购置费", "公务用车购置费"),
+    ("“三公”经费预算数/公务用车购置及运行费/运行费", "公务用车运行维护费"),
+    ("“三公”经费预算数/公务用车购置及运行费/小计", "公务用车购置及运行维护费"),
+    ("“三公”经费预算数/公务用车购置及运维费/运维费", "公务用车运行维护费"),
+])
+def test_multi_row_headers_name_the_sub_item(column, item):
+    from ingest.table_facts import _column_item
+    from ingest.vocabulary import get_vocabulary
+
+    assert _column_item(get_vocabulary(), column, "三公经费表").name == item
+
+
+def test_a_code_in_the_code_position_is_never_a_value():
+    """A blank form: '205 | 教育支出 | | ' rows, and the '合计' row right under the header."""
+    from budgetqa.records import DocMeta, Document, Page, Table
+    from ingest.facts import extract_facts
+
+    rows = [["项目", "", "本年收入合计", "财政拨款收入"], ["功能分类科目编码", "科目名称", "", ""],
+            ["合计", "", "", ""], ["205", "教育支出", "", ""], ["20502", "普通教育", "", ""],
+            ["2050205", "高等教育", "", "3.00"]]
+    table = Table(index=0, rows=rows, unit="万元", title="收入决算表", page=None)
+    doc = Document(path="t.txt", name="t.txt", sha256="t", format="txt", paged=False,
+                   pages=[Page(number=1, text="", tables=[table])], meta=DocMeta("测试局", 2024, "部门决算"))
+    [fact] = extract_facts(doc)
+    assert (fact.value, fact.code, fact.item, fact.column_label) == (Decimal("3.00"), "2050205", "高等教育", "财政拨款收入")

@@ -97,6 +97,21 @@ def test_final_accounts_titles_units_and_blank_pages():
     assert "机关事业单位基本养老保险缴费" in economic
 
 
+def test_figures_set_below_their_words_are_read_on_their_line():
+    """财政局决算 p.21-24: figures in another font sit ~5pt below the Chinese text of their line."""
+    doc = load(pdf("财政局2024年度部门决算"))
+    p22 = doc.pages[21].text
+    assert "1、一般公共服务支出（类）财政事务（款）行政运行（项）。主要用于：局本部人" in p22.split("\n")
+    assert "员经费及公用经费等的基本支出。年初预算为1560.05万元，支出决算为1511.89万" in p22.split("\n")
+    assert "在职人员基本医疗保险费。年初预算为62.29万元，支出决算为60.99万元。决" in p22  # a larger glyph on the line
+    assert "2024年度收入支出总计2995.39万元" in doc.pages[20].text
+    for page in doc.pages:  # no line made of figures alone is left in the running text
+        assert not re.search(r"(?m)^[\d.,%\s]+$", page.text[:page.tables[0].char_start] if page.tables
+                             else page.text), page.number
+    tables = [c for t in tables_on(doc, 16) for r in t.rows for c in r]
+    assert "2,082.85" in tables  # tables are read from their cells, untouched
+
+
 @pytest.mark.parametrize("path", sorted(PDFS.glob("*.pdf")), ids=lambda p: p.stem)
 def test_pdf_tables_are_clean(path):
     doc = load(path)
