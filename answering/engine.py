@@ -139,6 +139,14 @@ class Engine:
             mention = next((m.text for m in pq.mentions if len(m.candidates) > 1), "（单位）")
             return figures.ambiguous(pq, mention, cands), []
         fig = figures.answer(pq)
+        if fig is not None and fig.status == "answered" and pq.ask in ("why", "purpose"):
+            # '…是多少？为什么增加？': the figure, then the document's reason (or use) with its citations
+            quoted, found = passages.answer(pq, doc_ids)
+            if quoted.status == "answered":
+                fig.answer = render.with_text(fig.answer, quoted.answer)
+                fig.citations = fig.citations + quoted.citations
+                return fig, found
+            return fig, []
         if fig is not None and fig.status in ("answered", "ambiguous", "refused"):
             return fig, []
         if fig is not None and pq.unknown_org and not pq.orgs:

@@ -93,6 +93,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 # --- paragraphs, sentences and headings ------------------------------------------------------
 
 _END = "。！？!?；;：:"
+_PARA_END = "。！？!?：:"  # a full line ending in '；' still wraps (the next line starts no new item)
 _LIST_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[、.．](?!\d)|"
                          r"[①②③④⑤⑥⑦⑧⑨⑩]|第[一二三四五六七八九十]+[部章节条]|其中[：:]|[一二三四五六七八九十]是)")
 _CLOSERS = "。，、；;：:）)”’%％"
@@ -126,7 +127,7 @@ def paragraphs(text: str, width: int | None = None) -> list[tuple[int, int]]:
             prev, cur = text[out[-1][0]:pe], text[s:e]
             last_line = prev.rsplit("\n", 1)[-1].strip()
             wrap = cur[0] in _CLOSERS or (
-                last_line[-1] not in _END and len(last_line) >= full and not _LIST_START.match(cur)
+                last_line[-1] not in _PARA_END and len(last_line) >= full and not _LIST_START.match(cur)
                 and not is_heading(last_line))
             if wrap:
                 out[-1] = (ps, e)
@@ -283,7 +284,7 @@ def question_terms(pq: ParsedQuestion) -> Terms:
     grams = _bigrams(plain) - _GENERIC_N
     direction: tuple[str, ...] = ()
     if pq.ask == "why":
-        rest = _QWORDS.sub(" ", pq.text)
+        rest = text  # organisation names removed ('高新区' says no direction)
         if _DOWN.search(rest):
             direction = _DOWN_WORDS
         elif _UP.search(rest):
@@ -518,7 +519,10 @@ class PassageAnswerer:
             score = cov + 0.3 * cue_w
             if u.rank is not None:
                 score += 0.2 / (1 + u.rank / 4)
-            score -= _form_penalty(u, kind)
+            penalty = _form_penalty(u, kind)
+            if penalty is None:
+                continue
+            score -= penalty
             if u.form == "row" and terms.focus and any(f in text.split("|", 1)[0] for f in terms.focus):
                 score += 0.2  # '绩效目标 | …' answers '要达到什么目标'
             score -= 0.0005 * (e - s) ** 0.5
@@ -549,7 +553,8 @@ class PassageAnswerer:
                 best = (score, u)
         if best is None:
             return [], ""
-        items = self._items_after(best[1], units, 30)
+        keep = heading_cue or re.compile("|".join(map(re.escape, cores)))
+        items = self._items_after(best[1], units, 30, keep)
         if not items:
             return [], ""
         intro = 0 if _is_item(items[0].text) else 1  # an intro paragraph before the items
@@ -563,15 +568,14 @@ class PassageAnswerer:
                     q.more = [(nxt[0].passage, nxt[0].text)]
             out.append(q)
         note = ""
-        n_items = sum(1 for it in items if _is_item(it.text))
-        n_shown = sum(1 for it in shown if _is_item(it.text))
-        if n_items > n_shown:
-            note = render.more_items(n_shown, n_items)
+        if any(_is_item(it.text) for it in items[len(shown):]):
+            note = render.more_items(sum(1 for it in shown if _is_item(it.text)))
         return out, note
 
-    def _items_after(self, head: Unit, units: list[Unit], limit: int) -> list[Unit]:
+    def _items_after(self, head: Unit, units: list[Unit], limit: int, keep: re.Pattern | None = None) -> list[Unit]:
         """The paragraphs following a heading (or an intro sentence ending in '：') up to the next heading of
-        the same or a higher level, as units spanning whole paragraphs, across chunk boundaries."""
+        the same or a higher level, as units spanning whole paragraphs, across chunk boundaries. An intro
+        line ('第三条…的主要职责是：') continues the list when nothing was listed yet or it matches `keep`."""
         doc = head.passage.chunk.doc_id
         level = _heading_level(head.text) if head.form == "heading" else 9
         seq = [u for u in units if u.passage.chunk.doc_id == doc]
@@ -587,7 +591,8 @@ class PassageAnswerer:
                 break
             if u.form == "heading":
                 lv = _heading_level(u.text)
-                intro = u.text.rstrip().endswith(("：", ":")) and not any(_LIST_START.match(o.text) for o in out)
+                intro = u.text.rstrip().endswith(("：", ":")) and (
+                    not out or (keep is not None and bool(keep.search(u.text))))
                 if not intro and (lv == 0 or (level == 9 and lv <= 2) or (level < 9 and lv <= level)):
                     break
             last_ord = ch.ordinal
@@ -743,10 +748,12 @@ class PassageAnswerer:
             return Answer(question=pq.text, answer=text, status="not_found", interpretation=interp), []
         cites: list[Citation] = []
         lines = [render.passages_intro(len(quotes), pq.ask if narrative else None)]
+        several = len({q.passage.org for q in quotes}) > 1  # unscoped: say whose text each quote is
         for i, q in enumerate(quotes, 1):
             qc = q.citations()
             cites.extend(qc)
-            lines.append(render.quote_line(i, q.full_text if q.more else q.text, qc))
+            lines.append(render.quote_line(i, q.full_text if q.more else q.text, qc,
+                                           q.passage.org if several else None))
         if note:
             lines.append(note)
         used = list({q.passage.chunk.id: q.passage for q in quotes}.values())
@@ -774,11 +781,12 @@ def _org_names(pq: ParsedQuestion) -> list[str]:
     return [n for n in dict.fromkeys(names + short) if len(n) >= 2]
 
 
-def _form_penalty(u: Unit, kind: str) -> float:
-    """Headings and rows of numbers answer no narrative question; a row of text may ('绩效目标 | …')."""
+def _form_penalty(u: Unit, kind: str) -> float | None:
+    """Headings and rows of numbers answer no narrative question (None: not an answer at all); a row of
+    text may ('绩效目标 | …')."""
     text = u.text
     if u.form == "heading":
-        return 0.35 if kind in ("what", "list") else 0.6
+        return 0.35 if kind in ("what", "list") else None
     if u.fragment:
         return 0.15
     if "《" in text:  # a reference to a document ('2、《…实施意见》（…〔2023〕3号）。') says nothing itself
@@ -790,7 +798,7 @@ def _form_penalty(u: Unit, kind: str) -> float:
         words = sum(len(re.findall(r"[\u4e00-\u9fff]", c)) for c in cells[1:])
         if words >= 12:
             return 0.1
-        return 0.15 if kind in ("what", "list") else 0.4
+        return 0.15 if kind in ("what", "list") else None
     if len(re.findall(r"[\u4e00-\u9fff]", text)) < 6:
         return 0.2
     return 0.0

@@ -183,14 +183,21 @@ def display_quote(quote: str, limit: int = 300) -> str:
     return out if len(out) <= limit else out[: limit - 1] + "…"
 
 
-def quote_line(i: int, quote: str, cites: list[Citation]) -> str:
-    """'1. “…”（《a.pdf》第7页，…）': one numbered quote with where each of its parts is."""
+def quote_line(i: int, quote: str, cites: list[Citation], org: str | None = None) -> str:
+    """'1. “…”（《a.pdf》第7页，…）': one numbered quote with where each of its parts is; `org` names whose
+    text it is when an answer quotes several organisations."""
     places = "；".join(dict.fromkeys(where(c) for c in cites))
-    return f"{i}. “{display_quote(quote)}”（{places}）"
+    who = f"【{org}】" if org else ""
+    return f"{i}. {who}“{display_quote(quote)}”（{places}）"
 
 
-def more_items(shown: int, total: int) -> str:
-    return f"（原文共列{total}项，以上为前{shown}项，其余见原文。）"
+def more_items(shown: int) -> str:
+    return f"（以上为原文所列的前{shown}项，其余见原文。）"
+
+
+def with_text(answer: str, quoted: str) -> str:
+    """A figure answer followed by the quoted explanation the question also asked for (the reason, the use)."""
+    return f"{answer}\n{quoted}"
 
 
 def nothing_relevant(scope: str | None) -> str:
