@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from answering import render
 from answering.catalog import Catalog
@@ -195,8 +195,6 @@ class Unit:
     form: str  # 'sentence' | 'heading' | 'row'
     context: str = ""  # headings above it (title, numbered headings, section path)
     rank: int | None = None  # retrieval rank of its chunk
-    first: bool = False  # first sentence of its paragraph
-    para_end: bool = False  # last sentence of its paragraph
     chunk_end: bool = False  # the last unit of its chunk
     heading: str = ""  # the nearest heading above it
     fragment: bool = False  # starts mid-sentence (the chunk before ends without ending its sentence)
@@ -213,7 +211,7 @@ _QWORDS = re.compile(
     r"为什么|为何|为啥|什么原因|啥原因|的原因是什么|原因是什么|的原因|原因|何故|缘何|怎么会|理由|"
     r"是做什么用的|做什么用的|做什么用|是干什么的|干什么的|干什么|干嘛|做什么|什么用|用于什么|用于哪些方面|用于哪些|"
     r"用在哪些方面|用在哪里|用在哪|用在|用于|用途|用来|花在哪些方面|花在哪里|花在哪|花在|花到|哪些方面|什么方面|"
-    r"主要职责|主要职能|职责|职能|负责|主管|承担|是什么性质的|什么性质的|什么性质|性质|"
+    r"主要职责|主要职能|职责|职能|负责|主管|承担|是什么性质的|什么性质的|什么性质|性质|介绍|简介|概况|"
     r"有哪些|有哪几|包括哪些|包含哪些|哪几个|哪几项|哪些|列出|列举|分别是什么|都有什么|包括什么|包括|"
     r"是什么|指什么|什么是|是指|什么意思|含义|定义|什么|如何|怎样|怎么|多少|请问|告诉我|我想知道|"
     r"吗|呢|吧|那么多|那么|这么多|主要|具体|分别|方面|要达到|达到|一下|了"
@@ -226,13 +224,13 @@ _DOWN_WORDS = ("减少", "下降", "降低", "压减", "缩减", "减幅", "压�
 
 # What an answering sentence of each kind says.
 CUES = {
-    "why": re.compile(r"主要原因|原因是|原因为|原因[：:]|原因在于|由于|因为|主要是|主要为|系|导致|所致|因(?!公)|是为了"),
+    "why": re.compile(r"主要原因|原因是|原因为|原因[：:]|原因在于|由于|因为|主要是|主要为|导致|所致|因(?!公|素)|是为了"),
     "purpose": re.compile(r"主要用于|用于|用途|主要是|主要为|主要包括|主要内容|旨在|目的|为了|概述|"
                           r"促进|推动|支持|扶持|保障"),
     "duty": re.compile(r"负责|职能|职责|承担|主管|履行|派出机关|工作部门|管理|组织|协调|指导"),
     "how": re.compile(r"措施|保障|通过|加强|确保|推进|完善|建立|落实|强化|规范"),
     "list": re.compile(r"包括|分别是|分别为|下设|设有|内设|设置|具体包括|主要有|如下|以下|[：:]$|、.+、"),
-    "what": re.compile(r"是指|指|是|为|即|系|属于"),
+    "what": re.compile(r"[：:]\s*(?:是)?指|是指|系指|指的是|含义|^[^，。]{2,20}[：:]"),
 }
 # A sentence saying what an organisation is ('…是普陀区政府的派出机关').
 _IDENTITY = re.compile(r"(?:是|为|属于|系)[^，。；]{0,30}(?:机关|机构|部门|单位|组织|中心)")
@@ -279,6 +277,9 @@ def question_terms(pq: ParsedQuestion) -> Terms:
     plain = re.sub(r"(?:19|20)\d{2}", " ", text)
     tokens = [t for t in _tokenize(plain) if len(t) >= 2 and not t.isdigit()]
     words = sorted({t for t in tokens if t not in _GENERIC_N})
+    if not words and pq.items:  # a follow-up ('为什么比上年少'): the item it borrowed is the topic
+        tokens = [t for it in pq.items for t in _tokenize(it) if len(t) >= 2]
+        words = sorted({t for t in tokens if t not in _GENERIC_N})
     if not words:  # '预算为什么比上年少': the generic word is all there is
         words = sorted({t for t in tokens if t not in ("什么", "哪些", "多少", "情况", "是否")})
     grams = _bigrams(plain) - _GENERIC_N
@@ -386,15 +387,15 @@ class PassageAnswerer:
                     for i, (s, e) in enumerate(rows):
                         s, e = _trim(ch.text, s, e)
                         out.append(Unit(p, s, e, i, "row" if i else "heading", _ctx(title, levels, ch), rank,
-                                        True, True, i == len(rows) - 1, heading=last))
+                                        chunk_end=i == len(rows) - 1, heading=last))
                     open_sentence = False
                     continue
                 paras = paragraphs(ch.text, widths.get(ch.page) if ch.page is not None else None)
                 for i, (ps_, pe) in enumerate(paras):
                     line = ch.text[ps_:pe]
-                    if is_heading(line) and not (i == 0 and open_sentence):
-                        out.append(Unit(p, ps_, pe, i, "heading", _ctx(title, levels, ch), rank, True, True,
-                                        i == len(paras) - 1, heading=last))
+                    if is_heading(line):
+                        out.append(Unit(p, ps_, pe, i, "heading", _ctx(title, levels, ch), rank,
+                                        chunk_end=i == len(paras) - 1, heading=last))
                         level = _heading_level(line)
                         # the body of a numbered heading ('三、实施主体' + '上海市普陀区商务委员会') is no title
                         under_numbered = i > 0 and last_form == "heading" and _heading_level(last) > 0
@@ -407,12 +408,15 @@ class PassageAnswerer:
                         continue
                     spans = split_sentences(ch.text, ps_, pe)
                     for j, (s, e) in enumerate(spans):
-                        out.append(Unit(p, s, e, i, "sentence", _ctx(title, levels, ch), rank, j == 0,
-                                        j == len(spans) - 1, i == len(paras) - 1 and j == len(spans) - 1,
+                        out.append(Unit(p, s, e, i, "sentence", _ctx(title, levels, ch), rank,
+                                        chunk_end=i == len(paras) - 1 and j == len(spans) - 1,
                                         heading=last, fragment=i == 0 and j == 0 and open_sentence))
                     last_form = "sentence"
-                tail = ch.text.rstrip()
-                open_sentence = bool(paras) and tail[-1:] not in _END and not is_heading(ch.text[paras[-1][0]:])
+                # the chunk stops mid-sentence: its last line runs to the text width without ending a sentence
+                last_line = ch.text.rstrip().rsplit("\n", 1)[-1].strip()
+                width = widths.get(ch.page) if ch.page is not None else None
+                open_sentence = bool(last_line) and last_line[-1] not in _PARA_END and \
+                    len(last_line) >= (max(12, int(0.8 * width)) if width else 30) and not is_heading(last_line)
         return out
 
     def narrative_quotes(self, pq: ParsedQuestion, passages: list[Passage], limit: int = MAX_QUOTES,
@@ -427,11 +431,8 @@ class PassageAnswerer:
             listed, note = self._listed(pq, kind, terms, units)
             if listed:
                 return listed, note
-        if terms.empty and not terms.direction:
-            if kind == "duty":  # '万里街道办事处是什么性质的机关': the sentence saying what it is
-                terms = Terms([], [], set(), ())
-            else:
-                return [], ""
+        if terms.empty and not terms.direction and kind != "duty":
+            return [], ""  # (a duty question without a topic is answered by the sentence saying what it is)
         scored = self._score(pq, kind, terms, units)
         if not scored:
             return [], ""
@@ -455,7 +456,7 @@ class PassageAnswerer:
             out.append(q)
             if u.chunk_end and text.rstrip()[-1:] not in "。！？!?；;：:":
                 q.more = self._continuation(u, passages)
-            elif text.rstrip().endswith(("：", ":")) and u.end == e:
+            elif text.rstrip().endswith(("：", ":")) and u.end == e and len(out) == 1:
                 # '具体包括：' is answered by what follows it: the items, each quoted
                 items = self._items_after(u, units, MAX_ITEMS)
                 out.extend(Quote(it.passage, it.text, score, cov) for it in items)
@@ -466,7 +467,7 @@ class PassageAnswerer:
         return out, ""
 
     def _score(self, pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit]):
-        texts = [u.text for u in units]
+        texts = [_norm(u.text) for u in units]  # matched without quotes and spaces ('“三公”经费', '2024 年')
         n = len(units)
 
         def idf(pred) -> float:
@@ -501,9 +502,12 @@ class PassageAnswerer:
         prev: Unit | None = None
         prev_cov = 0.0
         for u, text, gs in zip(units, texts, grams):
-            cov = coverage(text, u.context, gs)
+            ctx = _norm(u.context)
+            cov = coverage(text, ctx, gs)
             s, e = u.start, u.end
             cue_w = 1.0 if cue and cue.search(text) else 0.5 if cue and u.heading and cue.search(u.heading) else 0.0
+            if not cue_w and kind == "what" and re.search(r"名词解释|释义", u.context):
+                cue_w = 0.5
             has_cue = cue_w == 1.0
             if kind == "duty" and _IDENTITY.search(text) and (not org_names or any(o in text for o in org_names)):
                 has_cue, cue_w, cov = True, 1.0, max(cov, 0.5 if terms.empty else cov)
@@ -513,13 +517,13 @@ class PassageAnswerer:
             if has_cue and same_para and prev_cov > cov and kind in ("why", "purpose", "how"):
                 cov = max(cov, 0.85 * prev_cov + 0.15 * cov) if cov < prev_cov else cov
                 s = prev.start
-            prev, prev_cov = u, coverage(text, u.context, gs)
+            prev, prev_cov = u, coverage(text, ctx, gs)
             if cov <= 0:
                 continue
             score = cov + 0.3 * cue_w
             if u.rank is not None:
                 score += 0.2 / (1 + u.rank / 4)
-            penalty = _form_penalty(u, kind)
+            penalty = _form_penalty(u, kind, terms.focus or terms.words)
             if penalty is None:
                 continue
             score -= penalty
@@ -548,7 +552,7 @@ class PassageAnswerer:
             if heading_cue is None and not cores:
                 continue
             score = (1.0 / (1 + u.rank / 4)) if u.rank is not None else 0.0
-            score -= 0.001 * len(line) + (0.01 if line.rstrip().endswith(("：", ":")) else 0.0)
+            score -= 0.001 * len(line) + (0.05 if line.rstrip().endswith(("：", ":")) else 0.0)
             if best is None or score > best[0]:
                 best = (score, u)
         if best is None:
@@ -597,21 +601,17 @@ class PassageAnswerer:
                     break
             last_ord = ch.ordinal
             if out and out[-1].passage.chunk.id == ch.id and out[-1].para == u.para:
-                prev = out[-1]
-                out[-1] = Unit(prev.passage, prev.start, u.end, prev.para, prev.form, prev.context, prev.rank,
-                               True, u.para_end, u.chunk_end)
+                out[-1] = replace(out[-1], end=u.end, chunk_end=u.chunk_end)  # the rest of the paragraph
                 continue
             if len(out) >= limit:
                 break
-            out.append(Unit(u.passage, u.start, u.end, u.para, u.form, u.context, u.rank, True, u.para_end,
-                            u.chunk_end))
+            out.append(u)
         # an intro line ending in '：' reads with the line after it
         merged: list[Unit] = []
         for u in out:
             m = merged[-1] if merged else None
             if m is not None and m.text.rstrip().endswith(("：", ":")) and m.passage.chunk.id == u.passage.chunk.id:
-                merged[-1] = Unit(m.passage, m.start, u.end, m.para, m.form, m.context, m.rank, True, u.para_end,
-                                  u.chunk_end)
+                merged[-1] = replace(m, end=u.end, chunk_end=u.chunk_end)
             else:
                 merged.append(u)
         return merged
@@ -753,7 +753,7 @@ class PassageAnswerer:
             qc = q.citations()
             cites.extend(qc)
             lines.append(render.quote_line(i, q.full_text if q.more else q.text, qc,
-                                           q.passage.org if several else None))
+                                           (q.passage.org or "未识别单位") if several else None))
         if note:
             lines.append(note)
         used = list({q.passage.chunk.id: q.passage for q in quotes}.values())
@@ -771,6 +771,10 @@ def _ctx(title: str, levels: dict[int, str], chunk: Chunk) -> str:
     return " ".join([title] + [levels[k] for k in sorted(levels)] + [chunk.section or ""])
 
 
+def _norm(text: str) -> str:
+    return re.sub(r"[“”\"‘’「」『』\s\u3000]+", "", text or "")
+
+
 def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -781,12 +785,12 @@ def _org_names(pq: ParsedQuestion) -> list[str]:
     return [n for n in dict.fromkeys(names + short) if len(n) >= 2]
 
 
-def _form_penalty(u: Unit, kind: str) -> float | None:
+def _form_penalty(u: Unit, kind: str, words: list[str] = ()) -> float | None:
     """Headings and rows of numbers answer no narrative question (None: not an answer at all); a row of
     text may ('绩效目标 | …')."""
     text = u.text
-    if u.form == "heading":
-        return 0.35 if kind in ("what", "list") else None
+    if u.form == "heading":  # a table's first line is its title
+        return 0.35 if kind in ("what", "list") and u.passage.chunk.kind != "table" else None
     if u.fragment:
         return 0.15
     if "《" in text:  # a reference to a document ('2、《…实施意见》（…〔2023〕3号）。') says nothing itself
@@ -795,10 +799,12 @@ def _form_penalty(u: Unit, kind: str) -> float | None:
             return 0.3
     if u.form == "row":
         cells = [c.strip() for c in text.split("|")]
-        words = sum(len(re.findall(r"[\u4e00-\u9fff]", c)) for c in cells[1:])
-        if words >= 12:
+        n_words = sum(len(re.findall(r"[\u4e00-\u9fff]", c)) for c in cells[1:])
+        if n_words >= 12:
             return 0.1
-        return 0.15 if kind in ("what", "list") else None
+        label_value = any(w in cells[0] for w in words) and any(
+            re.search(r"[0-9A-Za-z]", re.sub(r"(?:19|20)\d{2}\s*年度?", "", c)) for c in cells[1:])
+        return 0.15 if kind in ("what", "list") and label_value else None  # '项目编码 | 000-9999-…'
     if len(re.findall(r"[\u4e00-\u9fff]", text)) < 6:
         return 0.2
     return 0.0

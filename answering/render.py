@@ -180,7 +180,10 @@ def display_quote(quote: str, limit: int = 300) -> str:
             out += "" if wrapped else " "
         out += line
     out = re.sub(r"[ \t\u3000]+", " ", out).strip()
-    return out if len(out) <= limit else out[: limit - 1] + "…"
+    if len(out) <= limit:
+        return out
+    head = limit * 2 // 5  # the subject opens a quote, the reason or use often closes it: keep both ends
+    return out[:head] + "…" + out[len(out) - (limit - head - 1):]
 
 
 def quote_line(i: int, quote: str, cites: list[Citation], org: str | None = None) -> str:
