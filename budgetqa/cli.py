@@ -209,8 +209,10 @@ def cmd_facts(args, settings: Settings) -> int:
     else:
         for r in rows:
             page = f" p{r['page']}" if r["page"] else ""
-            print(f"{r['org'] or '?'} {r['year'] or '?'} | {r['row_label']} / {r['column_label']} = "
-                  f"{r['value_text']} {r['unit']} | {r['doc']}{page} {r['locator']}")
+            shown = r["value_text"] if r["value_text"].endswith(r["unit"]) else f"{r['value_text']} {r['unit']}"
+            column = f" / {r['column_label']}" if r["column_label"] else ""
+            print(f"{r['org'] or '?'} {r['year'] or '?'} | {r['row_label']}{column} = {shown.strip()} | "
+                  f"{r['doc']}{page} {r['locator']}")
         print(f"{len(rows)} facts", file=sys.stderr)
     return 0
 

@@ -21,8 +21,19 @@ HEADERS_ZH = {
 }
 
 
+def canonical_item(item: str | None) -> str | None:
+    """The vocabulary's name for an item typed by a person ('“三公”经费' -> '三公经费'); as typed if unknown."""
+    if not item:
+        return item
+    from ingest.vocabulary import get_vocabulary
+
+    found = get_vocabulary().match(item)
+    return found.name if found else item
+
+
 def fact_rows(store: SideStore, org=None, year=None, item=None, code=None) -> list[dict]:
     names = store.doc_names()
+    item = canonical_item(item)
     rows = []
     for f in store.facts(org=org, year=year, item=item, code=code):
         row = {c: getattr(f, c, None) for c in EXPORT_COLUMNS if c != "doc"}
