@@ -4,6 +4,9 @@ Matching is rule based, never a hand list of names: a mention matches an organis
 appear in order in the organisation's full name (so '群工局' matches '…群众工作局', '商务委' matches
 '…商务委员会', '广阳信访局' matches '廊坊市广阳区信访局'), provided the alignment does not jump over a
 whole place name inside the matched span ('石家庄市信访局' is not '石家庄市鹿泉区信访局本级').
+A phrase matching no organisation is declared an organisation outside the corpus only when it stands as the
+subject organisation (see `Catalog.find_mentions`): '普陀区教育局' is one, '鹿泉区信访局加强群众工作中心'
+and '万里街道社区公共服务中心' (with '…万里街道办事处' in the corpus) are about known organisations.
 """
 from __future__ import annotations
 
@@ -30,6 +33,15 @@ _NOT_AN_END = (
 _STOP_CHARS = set("的和与及跟同比在是年月日了呢吗吧把对向从为给那这其它他她请问查我您你看么啥哪谁几各该")
 _PLACE_SUFFIX = "省市区县州旗镇乡"
 _LEADING_NOISE = re.compile(r"^(?:中共)")
+# Common nouns ending in a place word: never the end of a place name ('新建社区', '城市管理').
+_COMMON_PLACE_WORDS = (
+    "社区", "小区", "园区", "辖区", "市区", "地区", "街区", "景区", "校区", "片区", "营区", "灾区", "分区", "专区",
+    "城市", "都市", "超市", "门市", "上市", "城乡", "下乡", "家乡", "老乡", "城镇", "乡镇", "集镇", "全市", "全区",
+    "全县", "全省", "本市", "本区", "本县", "我市", "我区", "我县", "各区", "各县", "各市", "各省", "该区", "该县",
+    "该市", "县区", "区县",
+)
+# The name of an organisation administering a place: '…万里街道办事处', '…区人民政府', '…管理委员会' of a zone.
+_ADMIN = re.compile(r"(?:办事处|人民政府|政府|管理委员会|管委会)$")
 # Words that show a span is about money or figures, not an organisation.
 _NON_ORG_WORDS = ("经费", "支出", "收入", "预算", "决算", "资金", "资产", "多少", "费用", "金额")
 
@@ -46,6 +58,10 @@ def place_spans(name: str) -> tuple[tuple[int, int], ...]:
     i = start
     while i < len(name):
         end = None
+        gov = next((w for w in ("人民政府", "政府") if name.startswith(w, i)), None)
+        if gov:  # '…普陀区人民政府万里街道办事处': the government is no part of the next place
+            i = start = i + len(gov)
+            continue
         if name.startswith("街道", i):
             end = i + 2
         elif name[i] in _PLACE_SUFFIX:
@@ -143,6 +159,8 @@ class Catalog:
             if d.org:
                 self.orgs.setdefault(d.org, OrgEntry(d.org)).docs.append(d)
         self._places = self._place_index()
+        self._seats = self._seat_index()
+        self._place_keys = sorted(set(self._places) | set(self._seats), key=len, reverse=True)
 
     @classmethod
     def from_store(cls, store) -> "Catalog":
@@ -195,25 +213,95 @@ class Catalog:
         return [n for _, n in scored]
 
     def find_mentions(self, text: str) -> list[OrgMention]:
-        """Organisation mentions in a question: names ending with an organisation word, then place names."""
+        """Organisation mentions in a question: names ending with an organisation word, then place names.
+
+        A phrase ending with an organisation word that matches no organisation is an organisation outside
+        the corpus only when it stands as the subject organisation:
+        - a phrase opened by a known organisation ('鹿泉区信访局加强群众工作中心') is about that organisation
+          (a unit, a project or a task of it): the mention is the known organisation;
+        - a phrase opened by the place a known organisation administers ('万里街道社区公共服务中心' with
+          '…万里街道办事处' in the corpus) is about that organisation: the mention is the place;
+        - a phrase opened by any other place name ('普陀区教育局', '石家庄市信访局') is an unknown organisation;
+        - a phrase without a place ('要新建社区公共服务中心') is an unknown organisation only when the
+          question names no known organisation; otherwise it is what the question asks about.
+        """
         text = text.replace("\u3000", " ")
         mentions: list[OrgMention] = []
         taken: list[tuple[int, int]] = []
+        unplaced: list[OrgMention] = []  # unresolved phrases not opened by a place name
         for end in self._suffix_ends(text):
             if any(s <= end - 1 < e for s, e in taken):
                 continue
             m = self._mention_ending_at(text, end)
-            if m is not None:
-                mentions.append(m)
-                taken.append((m.start, m.end))
+            if m is None:
+                continue
+            taken.append((m.start, m.end))
+            if not m.candidates:
+                m = self._subject_of(text, m)
+                if not m.candidates and not self.leading_places(m.text):
+                    unplaced.append(m)
+            mentions.append(m)
         for stem, (start, end) in self._place_hits(text):
             if any(s < end and start < e for s, e in taken):
                 continue
             cands = sorted(self._places[stem])
             mentions.append(OrgMention(text[start:end], start, end, cands, kind="place"))
             taken.append((start, end))
+        if any(m.candidates for m in mentions):
+            mentions = [m for m in mentions if not any(m is u for u in unplaced)]
         mentions.sort(key=lambda m: m.start)
         return mentions
+
+    def _subject_of(self, text: str, m: OrgMention) -> OrgMention:
+        """An unresolved phrase read for the organisation it is about: a known organisation opening it (the
+        longest), the place of a known administration opening it, else the phrase itself (unknown)."""
+        for end in self._suffix_ends(text[m.start:m.end]):
+            if m.start + end >= m.end:
+                continue
+            inner = self._mention_ending_at(text[:m.start + end], m.start + end)
+            if inner is not None and inner.candidates:
+                # the opening names an organisation itself, not its parent ('普陀区委' of '…区委宣传部')
+                heads = [c for c in inner.candidates if _same_head(inner.text, c)]
+                if heads:
+                    inner.candidates = heads
+                    return inner
+        places = self.leading_places(m.text)
+        for a, b in reversed(places):  # the innermost place first ('普陀区万里街道…' -> 万里街道)
+            orgs = self._seats.get(m.text[a:b]) or self._seats.get(_place_stem(m.text[a:b]))
+            if orgs:
+                return OrgMention(m.text[:b], m.start, m.start + b, sorted(orgs), kind="place")
+        return m
+
+    def leading_places(self, phrase: str) -> list[tuple[int, int]]:
+        """Spans of the place names a phrase opens with ('上海市普陀区教育局' -> 上海市, 普陀区); a lead-in
+        '中共' is skipped. A place is a place of the catalog ('鹿泉', '万里街道') or two to four characters
+        before a place word, not a common noun ending in one ('社区', '城市')."""
+        spans: list[tuple[int, int]] = []
+        i = 2 if phrase.startswith("中共") else 0
+        while i < len(phrase):
+            end = None
+            for key in self._place_keys:  # longest first
+                if phrase.startswith(key, i):
+                    end = i + len(key)
+                    if phrase.startswith("街道", end) or (end < len(phrase) and phrase[end] in _PLACE_SUFFIX):
+                        end += 2 if phrase.startswith("街道", end) else 1
+                    break
+            if end is None:
+                for n in range(2, 5):
+                    j = i + n
+                    if phrase.startswith("街道", j):
+                        end = j + 2
+                    elif j < len(phrase) and phrase[j] in _PLACE_SUFFIX:
+                        end = j + 1
+                    if end is not None:
+                        if phrase[end - 2:end] in _COMMON_PLACE_WORDS or any(c in _STOP_CHARS for c in phrase[i:end]):
+                            end = None
+                        break
+            if end is None:
+                break
+            spans.append((i, end))
+            i = end
+        return spans
 
     def _suffix_ends(self, text: str) -> list[int]:
         ends = []
@@ -264,6 +352,23 @@ class Catalog:
                         index.setdefault(key, set()).add(name)
         return index
 
+    def _seat_index(self) -> dict[str, set[str]]:
+        """Place ('万里街道', '万里') -> organisations administering it (its 办事处, 人民政府, 管委会)."""
+        index: dict[str, set[str]] = {}
+        for name in self.orgs:
+            m = _ADMIN.search(name)
+            if not m:
+                continue
+            head = [p for p in re.split(r"人民政府|政府", name[:m.start()]) if p][-1:]
+            spans = place_spans(head[0]) if head else ()
+            if not spans or spans[-1][1] != len(head[0]):
+                continue
+            place = head[0][spans[-1][0]:spans[-1][1]]
+            for key in {place, _place_stem(place)}:
+                if len(key) >= 2:
+                    index.setdefault(key, set()).add(name)
+        return index
+
     def _place_hits(self, text: str) -> list[tuple[str, tuple[int, int]]]:
         hits = []
         for key in sorted(self._places, key=len, reverse=True):
@@ -272,6 +377,20 @@ class Catalog:
                 if not any(a <= span[0] < b or a < span[1] <= b for _, (a, b) in hits):
                     hits.append((key, span))
         return hits
+
+
+def _same_head(mention: str, name: str) -> bool:
+    """The mention ends with the organisation word the name ends with ('鹿泉区信访局' / '…信访局本级',
+    '商务委' / '…商务委员会', '街道办' / '…街道办事处')."""
+    name = name[:-2] if name.endswith("本级") else name
+    suf = next((w for w in ORG_SUFFIXES if mention.endswith(w)), None)
+    if suf is None:
+        return False
+    return name.endswith(suf) or (suf == "委" and name.endswith("委员会")) or (suf == "办" and name.endswith("办事处"))
+
+
+def _place_stem(place: str) -> str:
+    return place[:-2] if place.endswith("街道") else place[:-1] if place[-1:] in _PLACE_SUFFIX else place
 
 
 def _is_name_char(ch: str) -> bool:

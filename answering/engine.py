@@ -163,7 +163,10 @@ class Engine:
 
 
 def _quote_has_figure(answer: Answer) -> bool:
-    return any(re.search(r"\d", c.quote or "") for c in answer.citations[:1])
+    """The first quote holds a figure (a list item's number '3. ' is none)."""
+    from answering.passages import _LIST_START
+
+    return any(re.search(r"\d", _LIST_START.sub("", c.quote or "", count=1)) for c in answer.citations[:1])
 
 
 def _synthesize(answer: Answer, passages: list[Passage], settings: Settings, on_token) -> Answer:

@@ -7,15 +7,20 @@ sentence before, the chunk after) is known.
 Narrative questions (`ParsedQuestion.ask`: why / purpose / duty / how / list / what) are answered by
 `narrative_quotes`:
 - chunk text is split into paragraphs (PDF line wraps joined: a line break is a wrap when the line before
-  runs to the page's text width and does not end a sentence) and paragraphs into sentences; table rows are
-  units of their own; every quote is an exact span of the chunk text (line breaks included);
-- a sentence scores by the question's content words (organisation, years and question words removed;
-  IDF-weighted over the scope; words present only in the headings above it count half), a cue of the
-  asked kind (why -> 主要原因/由于..., purpose -> 主要用于..., duty -> 负责/职能..., list -> 包括/下设...),
-  the retrieval rank of its chunk, and its form (headings and number rows are poor answers to narrative
-  questions);
-- a cue sentence whose subject is in the sentence before it ('机关运行经费…增加2.55万元。主要原因是…')
-  is quoted with that sentence; a sentence cut by the end of its chunk is continued from the next chunk;
+  runs to the page's text width - measured in CJK widths, a high percentile of the page's lines - and does
+  not end a sentence; a line filling a narrow column wraps even when it looks like a heading; a final '：'
+  ends a paragraph only before a list item) and paragraphs into sentences; table rows are units of their
+  own; every quote is an exact span of the chunk text (line breaks included);
+- a sentence scores by the question's content words (organisation names of the corpus, years and question
+  words removed - an unresolved organisation-like phrase stays; IDF-weighted over the scope; words present
+  only in the headings above it count half), a cue of the asked kind (why -> 主要原因/由于..., purpose ->
+  主要用于..., duty -> 负责/职能..., list -> 包括/下设...), the retrieval rank of its chunk, and its form
+  (headings and number rows are poor answers to narrative questions); a quote must hold a word of the
+  question itself (credit from the headings above alone answers nothing);
+- a cue sentence whose subject is earlier in its paragraph ('机关运行经费…增加2.55万元。主要原因是…',
+  '3、…信息化建设（项）。主要用于：…。年初预算为…。决算数小于预算数的主要原因：…') is quoted from the
+  sentence before it or from the paragraph's (numbered item's) opening, whichever covers more of the
+  question; a sentence cut by the end of its chunk is continued from the next chunk;
 - broad duty / list / how questions ('主要职责有哪些', '保障措施有哪些') quote the items under the matching
   heading (up to MAX_ITEMS, each with its citation).
 Other questions (a figure the facts could not answer) use `best_quotes`: the sentence holding most of the
@@ -40,6 +45,7 @@ MIN_COVERAGE = 0.3  # share of the question's (weighted) bigrams the best senten
 MIN_NARRATIVE = 0.34  # share of the question's (weighted) content words a narrative answer must hold
 MAX_ITEMS = 5  # items quoted under a heading
 MAX_QUOTES = 3
+_MAX_SUBJECT_SPAN = 320  # longest quote a cue sentence makes when it takes its subject along
 _SPLIT = re.compile(r"(?<=[。；;！!？?])|\n")
 _NOISE = re.compile(r"[\s\d０-９,，.。、；;：:（）()“”\"'‘’《》|｜%％\-—－/]+")
 _GENERIC = {"主要", "情况", "多少", "哪些", "什么", "是否", "说明", "有关", "相关", "部门", "单位", "预算", "年度"}
@@ -101,17 +107,67 @@ _SENT_END = re.compile(r"[。！？!?]+[”’）)]*")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．])")
 
 
-def line_width(texts: list[str]) -> int:
-    """The text width of a page: its longest line (stripped)."""
-    return max((len(line.strip()) for t in texts for line in t.split("\n")), default=0)
+def text_units(line: str) -> float:
+    """The printed width of a line in CJK character widths: CJK characters and full-width punctuation count
+    1; digits, Latin letters, half-width punctuation and the spaces PDF extraction puts around them 0.5."""
+    return sum(1.0 if (ord(c) >= 0x2E80 or 0x2010 <= ord(c) <= 0x206F) else 0.5 for c in line.strip())
 
 
-def paragraphs(text: str, width: int | None = None) -> list[tuple[int, int]]:
+def _line_widths(texts: list[str]) -> list[float]:
+    return sorted((text_units(line) for t in texts for line in t.split("\n") if line.strip()), reverse=True)
+
+
+_MIN_LINES = 8  # lines a page needs to set its own text width
+
+
+def line_width(texts: list[str], typical: float | None = None) -> float:
+    """The text width of a page in CJK widths: a high percentile of its line widths, so that a line inflated
+    by digits and spaces does not set it. On a page of a few lines (a table's title, a heading) `typical`
+    (the document's width) stands in: a lone line does not fill its own column."""
+    ws = _line_widths(texts)
+    if not ws:
+        return 0.0
+    if len(ws) < _MIN_LINES and typical:
+        return typical
+    return ws[min(len(ws) - 1, len(ws) // 8)]
+
+
+def _full(line: str, width: float | None) -> bool:
+    """The line runs (nearly) to the text width (unpaged text: a long line)."""
+    return text_units(line) >= (max(12.0, 0.8 * width) if width else 30.0)
+
+
+def _fills(line: str, width: float | None) -> bool:
+    """The line fills the column: wrapped text even without punctuation (a narrow column's first line)."""
+    return bool(width) and text_units(line) >= max(12.0, 0.9 * width)
+
+
+def _ends_paragraph(line: str, nxt: str | None) -> bool:
+    """The line ends its paragraph by its last character: a sentence end, or a '：' the next line answers with
+    a list item ('部门职责：' + '（1）…'); a '：' followed by running text ('主要用于：' + '委托…') does not."""
+    last = line.rstrip()[-1:]
+    if last in "：:":
+        return nxt is None or bool(_LIST_START.match(nxt))
+    return last in _PARA_END
+
+
+def _wraps(line: str, nxt: str, width: float | None) -> bool:
+    """The break after `line` (the last line of a paragraph so far) is a PDF line wrap before `nxt`."""
+    if nxt[:1] and nxt[0] in _CLOSERS:
+        return True
+    if _ends_paragraph(line, nxt) or _LIST_START.match(nxt):
+        return False
+    return _fills(line, width) or (_full(line, width) and not is_heading(line))
+
+
+def paragraphs(text: str, width: float | None = None) -> list[tuple[int, int]]:
     """Spans of the paragraphs of a text: lines joined across PDF line wraps.
 
     A line break is a wrap when the next line continues a sentence (starts with closing punctuation), or
-    when the line before does not end a sentence, runs (nearly) to the text width and the next line does
-    not start a list item or heading. `width` None: an unpaged text, where only long lines can wrap."""
+    when the line before does not end a sentence (a final '：' ends one only before a list item), runs
+    (nearly) to the text width and the next line does not start a list item; a line looking like a heading
+    wraps only when it fills the column. `width` (CJK widths, `line_width`) None: an unpaged text, where
+    only long lines can wrap."""
     lines = []  # (start, end) of the non-empty lines, stripped
     pos = 0
     for raw in text.split("\n"):
@@ -119,17 +175,12 @@ def paragraphs(text: str, width: int | None = None) -> list[tuple[int, int]]:
         if e > s:
             lines.append((s, e))
         pos += len(raw) + 1
-    full = max(12, int(0.8 * width)) if width else 30
     out: list[tuple[int, int]] = []
     for s, e in lines:
         if out:
             ps, pe = out[-1]
-            prev, cur = text[out[-1][0]:pe], text[s:e]
-            last_line = prev.rsplit("\n", 1)[-1].strip()
-            wrap = cur[0] in _CLOSERS or (
-                last_line[-1] not in _PARA_END and len(last_line) >= full and not _LIST_START.match(cur)
-                and not is_heading(last_line))
-            if wrap:
+            last_line = text[ps:pe].rsplit("\n", 1)[-1].strip()
+            if _wraps(last_line, text[s:e], width):
                 out[-1] = (ps, e)
                 continue
         out.append((s, e))
@@ -198,6 +249,7 @@ class Unit:
     chunk_end: bool = False  # the last unit of its chunk
     heading: str = ""  # the nearest heading above it
     fragment: bool = False  # starts mid-sentence (the chunk before ends without ending its sentence)
+    width: float | None = None  # the text width of its page (CJK widths; None: unpaged)
 
     @property
     def text(self) -> str:
@@ -226,7 +278,7 @@ _DOWN_WORDS = ("减少", "下降", "降低", "压减", "缩减", "减幅", "压�
 CUES = {
     "why": re.compile(r"主要原因|原因是|原因为|原因[：:]|原因在于|由于|因为|主要是|主要为|导致|所致|因(?!公|素)|是为了"),
     "purpose": re.compile(r"主要用于|用于|用途|主要是|主要为|主要包括|主要内容|旨在|目的|为了|概述|"
-                          r"促进|推动|支持|扶持|保障"),
+                          r"促进|推动|支持|扶持|保障|用作|后作为|作为[^，。；]{0,30}(?:场所|场地|用房|设施|平台|基地|载体|阵地)"),
     "duty": re.compile(r"负责|职能|职责|承担|主管|履行|派出机关|工作部门|管理|组织|协调|指导"),
     "how": re.compile(r"措施|保障|通过|加强|确保|推进|完善|建立|落实|强化|规范"),
     "list": re.compile(r"包括|分别是|分别为|下设|设有|内设|设置|具体包括|主要有|如下|以下|[：:]$|、.+、"),
@@ -251,7 +303,7 @@ def _tokenize(text: str) -> list[str]:
 def content_text(pq: ParsedQuestion) -> str:
     """The question without organisation names, its own years and question words: what the answer is about."""
     text = pq.text
-    for m in sorted(pq.mentions, key=lambda m: -len(m.text)):
+    for m in sorted(_named(pq), key=lambda m: -len(m.text)):
         text = text.replace(m.text, " ")
     text = re.sub(r"(?:19|20)\d{2}\s*(?:年度|年)?", lambda m: " " + m.group(0)[:4] + " ", text)
     text = _QWORDS.sub(" ", text)
@@ -265,6 +317,7 @@ class Terms:
     grams: set[str]  # content bigrams
     direction: tuple[str, ...] = ()  # words of the asked direction ('为什么减少' -> 减少/下降/...)
     focus: tuple[str, ...] = ()  # the asked attribute ('要达到什么目标' -> 目标), weighted double
+    gate: tuple[str, ...] = ()  # every word of the question's content (generic ones too): a quote holds one
 
     @property
     def empty(self) -> bool:
@@ -293,7 +346,11 @@ def question_terms(pq: ParsedQuestion) -> Terms:
         if direction:  # '下降', '增加' in the question are the direction, not a topic
             words = [w for w in words if w not in direction and not any(w in d for d in direction)] or words
             grams = {g for g in grams if not any(g in d for d in direction)} or grams
-    return Terms(words, years, grams, direction, _focus(pq, words))
+    # the words a quote must hold one of: the content words, and the question's other (generic) words, but
+    # not the asked direction ('减少') unless it is all the question says ('预算为什么比上年增加')
+    gate = {t for t in tokens if t not in ("什么", "哪些", "多少", "是否") and not any(t in d for d in direction)}
+    gate = tuple(sorted(gate | set(words)))
+    return Terms(words, years, grams, direction, _focus(pq, words), gate)
 
 
 _FOCUS_AFTER = re.compile(r"什么([\u4e00-\u9fff]{1,8})")
@@ -303,7 +360,7 @@ _FOCUS_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:是什么|是指什么|�
 def _focus(pq: ParsedQuestion, words: list[str]) -> tuple[str, ...]:
     """The attribute a question asks for: the noun after '什么' or the last one before '是什么/有哪些'."""
     text = pq.text
-    for m in sorted(pq.mentions, key=lambda m: -len(m.text)):
+    for m in sorted(_named(pq), key=lambda m: -len(m.text)):
         text = text.replace(m.text, " ")
     m = _FOCUS_AFTER.search(text)
     if m:
@@ -373,10 +430,12 @@ class PassageAnswerer:
         out: list[Unit] = []
         for doc_id in sorted(by_doc):
             ps = sorted(by_doc[doc_id], key=lambda p: p.chunk.ordinal)
-            widths: dict[int | None, int] = {}
+            page_texts: dict[int, list[str]] = {}
             for p in ps:
                 if p.chunk.kind == "text" and p.chunk.page is not None:
-                    widths[p.chunk.page] = max(widths.get(p.chunk.page, 0), line_width([p.chunk.text]))
+                    page_texts.setdefault(p.chunk.page, []).append(p.chunk.text)
+            typical = line_width([t for ts in page_texts.values() for t in ts])
+            widths = {page: line_width(ts, typical) for page, ts in page_texts.items()}
             title, levels, last, last_form = "", {}, "", ""
             open_sentence = False  # the previous text chunk ended mid-sentence
             for p in ps:
@@ -390,12 +449,13 @@ class PassageAnswerer:
                                         chunk_end=i == len(rows) - 1, heading=last))
                     open_sentence = False
                     continue
-                paras = paragraphs(ch.text, widths.get(ch.page) if ch.page is not None else None)
+                width = widths.get(ch.page) if ch.page is not None else None
+                paras = paragraphs(ch.text, width)
                 for i, (ps_, pe) in enumerate(paras):
                     line = ch.text[ps_:pe]
                     if is_heading(line):
                         out.append(Unit(p, ps_, pe, i, "heading", _ctx(title, levels, ch), rank,
-                                        chunk_end=i == len(paras) - 1, heading=last))
+                                        chunk_end=i == len(paras) - 1, heading=last, width=width))
                         level = _heading_level(line)
                         # the body of a numbered heading ('三、实施主体' + '上海市普陀区商务委员会') is no title
                         under_numbered = i > 0 and last_form == "heading" and _heading_level(last) > 0
@@ -410,13 +470,13 @@ class PassageAnswerer:
                     for j, (s, e) in enumerate(spans):
                         out.append(Unit(p, s, e, i, "sentence", _ctx(title, levels, ch), rank,
                                         chunk_end=i == len(paras) - 1 and j == len(spans) - 1,
-                                        heading=last, fragment=i == 0 and j == 0 and open_sentence))
+                                        heading=last, fragment=i == 0 and j == 0 and open_sentence, width=width))
                     last_form = "sentence"
                 # the chunk stops mid-sentence: its last line runs to the text width without ending a sentence
                 last_line = ch.text.rstrip().rsplit("\n", 1)[-1].strip()
-                width = widths.get(ch.page) if ch.page is not None else None
-                open_sentence = bool(last_line) and last_line[-1] not in _PARA_END and \
-                    len(last_line) >= (max(12, int(0.8 * width)) if width else 30) and not is_heading(last_line)
+                nxt = next((q.chunk for q in ps if q.chunk.ordinal == ch.ordinal + 1), None)
+                first = nxt.text.strip().split("\n", 1)[0].strip() if nxt is not None and nxt.kind == "text" else ""
+                open_sentence = bool(last_line) and bool(first) and _wraps(last_line, first, width)
         return out
 
     def narrative_quotes(self, pq: ParsedQuestion, passages: list[Passage], limit: int = MAX_QUOTES,
@@ -454,9 +514,9 @@ class PassageAnswerer:
             used.append((ch.id, s, e))
             q = Quote(u.passage, text, score, cov)
             out.append(q)
-            if u.chunk_end and text.rstrip()[-1:] not in "。！？!?；;：:":
-                q.more = self._continuation(u, passages)
-            elif text.rstrip().endswith(("：", ":")) and u.end == e and len(out) == 1:
+            if u.chunk_end and text.rstrip()[-1:] not in "。！？!?；;":
+                q.more = self._continuation(u, passages)  # ('主要用于：' + the use, in the next chunk)
+            if not q.more and text.rstrip().endswith(("：", ":")) and u.end == e and len(out) == 1:
                 # '具体包括：' is answered by what follows it: the items, each quoted
                 items = self._items_after(u, units, MAX_ITEMS)
                 out.extend(Quote(it.passage, it.text, score, cov) for it in items)
@@ -498,28 +558,45 @@ class PassageAnswerer:
                 return got_g / total_g
             return 0.0
 
+        own_terms = list(terms.gate) or sorted(terms.grams)  # a quote holds one of them itself
+
         scored = []
         prev: Unit | None = None
-        prev_cov = 0.0
-        for u, text, gs in zip(units, texts, grams):
+        opening: int = 0  # index of the first sentence of the current paragraph (numbered item)
+        for k, (u, text, gs) in enumerate(zip(units, texts, grams)):
             ctx = _norm(u.context)
             cov = coverage(text, ctx, gs)
             s, e = u.start, u.end
+            same_para = prev is not None and prev.passage.chunk.id == u.passage.chunk.id and prev.para == u.para \
+                and u.form == "sentence" and prev.form == "sentence"
+            if not same_para:
+                opening = k
             cue_w = 1.0 if cue and cue.search(text) else 0.5 if cue and u.heading and cue.search(u.heading) else 0.0
             if not cue_w and kind == "what" and re.search(r"名词解释|释义", u.context):
                 cue_w = 0.5
             has_cue = cue_w == 1.0
             if kind == "duty" and _IDENTITY.search(text) and (not org_names or any(o in text for o in org_names)):
                 has_cue, cue_w, cov = True, 1.0, max(cov, 0.5 if terms.empty else cov)
-            # a cue sentence continuing the sentence before it in the same paragraph takes its subject along
-            same_para = prev is not None and prev.passage.chunk.id == u.passage.chunk.id and prev.para == u.para \
-                and u.form == "sentence" and prev.form == "sentence"
-            if has_cue and same_para and prev_cov > cov and kind in ("why", "purpose", "how"):
-                cov = max(cov, 0.85 * prev_cov + 0.15 * cov) if cov < prev_cov else cov
-                s = prev.start
-            prev, prev_cov = u, coverage(text, ctx, gs)
+            # a cue sentence continuing its paragraph takes its subject along: the sentence before it, or the
+            # paragraph's (numbered item's) opening sentence ('3、…信息化建设（项）。主要用于：…。年初预算为….
+            # 决算数小于预算数的主要原因：…'), whichever makes the quote cover more of the question
+            if has_cue and same_para and kind in ("why", "purpose", "how"):
+                best_cov = cov
+                for j in dict.fromkeys((k - 1, opening)):
+                    a = units[j].start
+                    if j >= k or e - a > _MAX_SUBJECT_SPAN:
+                        continue
+                    span = _norm(u.passage.chunk.text[a:e])
+                    c = coverage(span, ctx, _bigrams(span))
+                    c = 0.85 * c + 0.15 * cov
+                    if c > best_cov + 1e-9:
+                        best_cov, s = c, a
+                cov = best_cov
+            prev = u
             if cov <= 0:
                 continue
+            if own_terms and not any(t in _norm(u.passage.chunk.text[s:e]) for t in own_terms):
+                continue  # credit from the headings above alone ('支出。' under '…公用经费…') answers nothing
             score = cov + 0.3 * cue_w
             if u.rank is not None:
                 score += 0.2 / (1 + u.rank / 4)
@@ -625,7 +702,7 @@ class PassageAnswerer:
         text = nxt.chunk.text
         s, _ = _trim(text, 0, len(text))
         first = text[s:].split("\n", 1)[0]
-        if not first or _LIST_START.match(first) or is_heading(first):
+        if not first or _LIST_START.match(first) or (is_heading(first) and not _fills(first, u.width)):
             return []
         m = _SENT_END.search(text, s)
         end = m.end() if m else len(text)
@@ -779,8 +856,14 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _named(pq: ParsedQuestion) -> list:
+    """The organisation mentions naming organisations of the corpus. An unresolved phrase stays in the
+    question's words: what it names is what the answer is about ('新建社区公共服务中心')."""
+    return [m for m in pq.mentions if m.candidates]
+
+
 def _org_names(pq: ParsedQuestion) -> list[str]:
-    names = [m.text for m in pq.mentions if m.text] + list(pq.orgs)
+    names = [m.text for m in _named(pq) if m.text] + list(pq.orgs)
     short = [re.sub(r"^(?:中共)?.{2,3}?[省市区县]", "", o) for o in pq.orgs]
     return [n for n in dict.fromkeys(names + short) if len(n) >= 2]
 
@@ -837,7 +920,7 @@ def _query_words(pq: ParsedQuestion) -> list[str]:
 def _query_text(pq: ParsedQuestion) -> str:
     """The question without organisation names and years: the words to look for in the text."""
     text = pq.text
-    for m in pq.mentions:
+    for m in _named(pq):
         text = text.replace(m.text, " ")
     text = re.sub(r"(?:19|20)\d{2}\s*年?|是多少|多少|是什么|有哪些|哪些|什么|请问|吗|呢", " ", text)
     extra = " ".join(pq.items)

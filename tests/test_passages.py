@@ -5,7 +5,7 @@ import pytest
 
 from answering.catalog import Catalog
 from answering.engine import Engine
-from answering.passages import PassageAnswerer, paragraphs, split_sentences
+from answering.passages import PassageAnswerer, line_width, paragraphs, split_sentences, text_units
 from answering.question import parse_question
 from answering.render import display_quote
 from budgetqa.settings import Settings
@@ -217,3 +217,115 @@ def test_engine_adds_the_use_to_a_figure_when_both_are_asked(small):
     assert a.facts and "68.71" in a.answer  # the figure, from the facts
     assert "文件中关于用途的说明" in a.answer and "日常维修" in a.answer
     assert any(c.quote.endswith("主要用于日常维修。") for c in a.citations)
+
+
+# --- narrow columns, line widths, '：' line ends ------------------------------------------------
+
+# A narrow final-accounts column (about 30 characters): the first line has no punctuation.
+NARROW = (
+    "一、主要职能\n"
+    "中共上海市普陀区委社会工作部负责贯彻落实党中央有关方针\n"
+    "政策、决策部署和市委、区委有关工作要求，在履行职责过程中坚\n"
+    "持和加强党中央的集中统一领导。主要职责是：统筹指导人民信访\n"
+    "工作，指导人民建议征集工作；负责志愿服务工作的统筹规划。"
+)
+
+
+def test_a_line_filling_a_narrow_column_wraps_even_without_punctuation():
+    paras = [NARROW[s:e] for s, e in paragraphs(NARROW, width=30)]
+    assert paras[0] == "一、主要职能"  # a short heading stays apart
+    assert len(paras) == 2 and paras[1].startswith("中共上海市") and paras[1].endswith("统筹规划。")
+
+
+def test_line_width_counts_cjk_widths_and_ignores_an_inflated_line():
+    assert text_units("中文 2024 年") == 3 + 0.5 * 6  # CJK 1, digits and spaces 0.5
+    body = ["政策、决策部署和市委、区委有关工作要求，在履行职责过程中坚"] * 9  # 29 wide
+    noisy = "合计 1,234,567.89 2,345,678.90 3,456,789.01 4,567,890.12 5,678,901.23"  # 69 characters
+    page = "\n".join(body + [noisy])
+    assert len(noisy) > 60 and line_width([page]) == 29
+    # a wrapped line of 27 CJK widths is a wrap at that width (the longest line would make it short)
+    text = "中共上海市普陀区委社会工作部 2024 年度预算绩效管理工作开\n展情况如下：本部门建立了制度。"
+    assert len(paragraphs(text, width=line_width([page]))) == 1
+    assert len(paragraphs(text, width=len(noisy))) == 2
+
+
+def test_a_page_of_a_few_lines_takes_the_documents_width():
+    page = "2024年部门一般公共预算基本支出部门预算经济分类预算表\n编制部门：上海市普陀区人民政府万里街道办事处 单位：元"
+    width = line_width([page], typical=60)
+    assert width == 60
+    assert len(paragraphs(page, width)) == 2  # the table title does not fill its own column
+
+
+def test_a_colon_ends_a_paragraph_only_before_a_list_item():
+    use = ("4、一般公共服务支出（类）财政事务（款）财政委托业务支出（项）。主要用于：\n"
+           "委托中介机构开展各类审计及绩效评价工作。年初预算为450.52万元。")
+    assert len(paragraphs(use, width=40)) == 1
+    listed = ("本部门中，行政单位1家，事业单位4家，纳入部门预算编制范围的单位具体包括：\n"
+              "1. 上海市普陀区人民政府万里街道办事处（本部）。")
+    assert len(paragraphs(listed, width=40)) == 2
+
+
+# --- a quote holds a word of the question; a reason takes its numbered item's subject ------------
+
+PAGE_USES = (  # a page about 40 characters wide, lines as printed
+    "（三）一般公共预算财政拨款支出决算具体情况\n"
+    "一般公共预算财政拨款支出年初预算为2993.92万元，支出决算为2940.05万元，完\n"
+    "成年初预算的98.20%。决算数小于预算数的主要原因：因年度工作计划安排，个别信\n"
+    "息化项目和中介机构服务调减。其中：\n"
+    "3、一般公共服务支出（类）财政事务（款）信息化建设（项）。主要用于：信息化\n"
+    "系统日常维护费等支出。年初预算为135.90万元，支出决算为135.25万元。决算数小于\n"
+    "预算数的主要原因：因产业政策扶持资金管理系统项目进度，调减相关经费。\n"
+    "4、一般公共服务支出（类）财政事务（款）财政委托业务支出（项）。主要用于：\n"
+    "委托中介机构开展各类审计及绩效评价工作。年初预算为450.52万元，支出决算为\n"
+    "449.52万元。决算数小于预算数的主要原因：因个别项目评审费未能实施。\n"
+)
+
+
+@pytest.fixture
+def fin(tmp_path):
+    st = SideStore(tmp_path / "f.sqlite")
+    add_doc(st, "caizheng2024.pdf", "上海市普陀区财政局", 2024, "部门决算", [], texts=[PAGE_USES], paged=True)
+    add_doc(st, "wanli2024.pdf", "上海市普陀区人民政府万里街道办事处", 2024, "部门预算", [], texts=[
+        "二、立项依据\n本工程是为了整合社区公共服务资源，为周边居民提供便捷的社区服务。",
+        "三、年度预算安排\n全年用款计划632.20万元。",
+    ], paged=True)
+    add_doc(st, "shegong2024.txt", "中共上海市普陀区委社会工作部", 2024, "部门决算", [], texts=[
+        "（二）日常公用经费情况", "按规定安排相关支出。"])
+    return st
+
+
+def test_reason_takes_the_subject_from_the_start_of_its_numbered_item(fin):
+    _, a = ask(fin, "普陀区财政局信息化建设支出决算为什么小于预算？")
+    assert a.status == "answered"
+    first = a.citations[0].quote
+    assert first.startswith("3、一般公共服务支出") and first.endswith("调减相关经费。")
+    assert_exact(fin, a)
+
+
+def test_a_use_after_a_colon_at_the_end_of_a_line_is_quoted(fin):
+    _, a = ask(fin, "普陀区财政局的财政委托业务支出是用来做什么的？")
+    assert a.status == "answered"
+    assert "审计及绩效评价" in a.citations[0].quote
+
+
+def test_a_quote_holds_a_word_of_the_question_itself(fin):
+    # '按规定安排相关支出。' sits under a heading naming the topic but says nothing of it
+    _, a = ask(fin, "社会工作部的公用经费主要用于什么？")
+    assert a.status == "not_found" and not a.citations, a.answer
+
+
+def test_an_unresolved_phrase_stays_in_the_question(fin):
+    pq, a = ask(fin, "万里街道为什么要新建社区公共服务中心？")
+    assert pq.unknown_org is None and pq.orgs == ["上海市普陀区人民政府万里街道办事处"]
+    assert a.status == "answered" and "整合社区公共服务资源" in a.citations[0].quote
+
+
+def test_a_list_items_number_is_no_figure():
+    from answering.engine import _quote_has_figure
+    from budgetqa.records import Answer, Citation
+
+    def answer(quote: str) -> Answer:
+        return Answer(question="q", answer="a", status="answered", citations=[Citation("d.pdf", 4, "正文", quote)])
+
+    assert not _quote_has_figure(answer("3. 上海市普陀区万里街道社区党群服务中心。"))
+    assert _quote_has_figure(answer("3. 城市运行管理中心预算28.47万元。"))

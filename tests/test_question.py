@@ -139,3 +139,45 @@ def test_items_units_and_kind(catalog):
 def test_whole_budget_means_the_total(catalog):
     pq = parse_question("广阳区信访局2019年预算是多少？", catalog)
     assert pq.items == ["收支总额"] and pq.years == [2019]
+
+
+# --- unknown organisations: only a phrase standing as the subject organisation -------------------
+
+@pytest.mark.parametrize("question, org, topic_word", [
+    # opened by a known organisation: a unit / task of it, not another organisation
+    ("鹿泉区信访局加强群众工作中心建设的绩效目标是什么？", "石家庄市鹿泉区信访局本级", "群众工作中心"),
+    ("鹿泉区信访局群众来访接待中心的职责", "石家庄市鹿泉区信访局本级", "接待中心"),
+    # opened by the place a known organisation administers (…万里街道办事处): its project or unit
+    ("万里街道社区公共服务中心新建工程建成后做什么用？", "上海市普陀区人民政府万里街道办事处", "社区公共服务中心"),
+    ("普陀区万里街道城运中心的预算是多少", "上海市普陀区人民政府万里街道办事处", "城运中心"),
+    ("万里社区服务中心做什么用", "上海市普陀区人民政府万里街道办事处", "社区服务中心"),
+    # no place: what the question is about, since a known organisation is named
+    ("万里街道为什么要新建社区公共服务中心？", "上海市普陀区人民政府万里街道办事处", "社区公共服务中心"),
+    ("普陀区财政局新建社区服务站做什么用", "上海市普陀区财政局", "社区服务站"),
+])
+def test_a_unit_or_project_of_a_known_org_is_no_unknown_org(catalog, question, org, topic_word):
+    pq = parse_question(question, catalog)
+    assert pq.orgs == [org]
+    assert pq.unknown_org is None
+    assert topic_word in pq.topic
+
+
+@pytest.mark.parametrize("question, unknown, orgs", [
+    ("普陀区教育局2025年部门预算是多少？", "普陀区教育局", []),  # the place's other bureau
+    ("上海市普陀区教育局2025年预算", "上海市普陀区教育局", []),
+    ("中共普陀区委宣传部2024年决算", "中共普陀区委宣传部", []),  # not the 区委's 社会工作部
+    ("石家庄市信访局2021年三公经费是多少？", "石家庄市信访局", []),
+    ("普陀区财政局和普陀区教育局三公经费对比", "普陀区教育局", ["上海市普陀区财政局"]),
+    ("社区服务中心2024年预算是多少", "社区服务中心", []),  # no known organisation named: the subject
+])
+def test_unknown_org_standing_as_subject(catalog, question, unknown, orgs):
+    pq = parse_question(question, catalog)
+    assert pq.unknown_org == unknown
+    assert pq.orgs == orgs
+
+
+def test_leading_places(catalog):
+    assert catalog.leading_places("上海市普陀区教育局") == [(0, 3), (3, 6)]
+    assert catalog.leading_places("中共普陀区委宣传部") == [(2, 5)]
+    assert catalog.leading_places("要新建社区公共服务中心") == []  # '社区' is no place name
+    assert catalog.leading_places("城市管理中心") == []
