@@ -155,18 +155,20 @@ class Engine:
         if fig is None:
             return quoted, found
         # figures found nothing: a quote may still hold the number (a table the extractor could not read)
-        if quoted.status == "answered" and _quote_has_figure(quoted):
+        if quoted.status == "answered" and _quote_has_figure(quoted, pq.count_unit):
             quoted.answer = NOT_IN_TABLES + "\n" + quoted.answer.split("\n", 1)[-1]
             quoted.notices.append("该回答为原文摘录，未经数据表核对")
             return quoted, found
         return fig, []
 
 
-def _quote_has_figure(answer: Answer) -> bool:
-    """The first quote holds a figure (a list item's number '3. ' is none)."""
+def _quote_has_figure(answer: Answer, count_unit: str | None = None) -> bool:
+    """The first quote holds a figure (a list item's number '3. ' is none); for '多少人次/辆/件' questions,
+    a number counted in that unit."""
     from answering.passages import _LIST_START
 
-    return any(re.search(r"\d", _LIST_START.sub("", c.quote or "", count=1)) for c in answer.citations[:1])
+    figure = rf"\d\s*{re.escape(count_unit)}" if count_unit else r"\d"
+    return any(re.search(figure, _LIST_START.sub("", c.quote or "", count=1)) for c in answer.citations[:1])
 
 
 def _synthesize(answer: Answer, passages: list[Passage], settings: Settings, on_token) -> Answer:

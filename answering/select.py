@@ -229,6 +229,8 @@ def rank(facts: list[Fact], pq: ParsedQuestion, kinds: dict[str, str | None], it
     """Facts able to answer, best first; ties go to the earlier page/table (summary tables come first)."""
     scored = []
     for f in facts:
+        if pq.count_unit and f.unit in ("元", "万元", "亿元"):
+            continue  # '多少人次/辆/件' is never answered with money ('因公出国多少人次' is not 0.00万元)
         s = score_fact(f, pq, items=items, kind=kinds.get(f.doc_id), period=period)
         if s is not None:
             scored.append(s)

@@ -50,6 +50,7 @@ _DOWN = re.compile(r"(减少|下降|降低|压减|节约|减)\s*$")
 _SHARE = re.compile(r"占(?:[^，。；]{0,12}?的)?(?:比(?:重|例)?)?为?\s*$")
 _PREV = re.compile(r"上年末|上年底|上年度|去年|上一年|上年(?=预算数|决算数|执行数)")
 _YEAR_END = re.compile(r"(\d{4})\s*年\s*(?:底|末|12月31日)")
+_AS_OF = re.compile(r"截[至止]到?\s*(\d{4})\s*年")  # '截至2023年8月31日，…共有车辆7辆': a stock at that date
 _SUBJECT = re.compile(r"^(?:\d{4}\s*年(?:度)?[，,]?)?\s*(?:我(?:部门|单位|局|委|中心|办)|本(?:部门|单位)|该(?:部门|单位))")
 _TRAIL = re.compile(r"(?:共计安排|计划安排|预算安排|安排|金额为|总额为|共计|合计|总计|为|是|达到|约|共)\s*$")
 _LEAD = re.compile(r"^[\s，,、：:；;]*(?:\d{1,2}[.．、](?!\d))?(?:其中|包括|含|分别是|分别为|主要是)?[：:，,\s]*")
@@ -345,7 +346,7 @@ def _own_year(sentence: str) -> int | None:
 def _year(sentence: str, clause: str, own: int | None, doc_year: int | None, period: str) -> tuple[int | None, str]:
     if period != "current":
         return own or doc_year, period
-    m = _YEAR_END.search(clause) or _YEAR_END.search(sentence)
+    m = _YEAR_END.search(clause) or _YEAR_END.search(sentence) or _AS_OF.search(sentence)
     if m and doc_year and int(m.group(1)) < doc_year:
         return int(m.group(1)), "previous"
     if _PREV.search(clause) or (_PREV.search(sentence) and not own):

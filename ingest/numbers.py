@@ -44,7 +44,7 @@ _CELL = re.compile(
 # in running text: whitespace (PDF line breaks) may sit inside '万\n元'
 _TEXT = re.compile(
     rf"(?P<pct>百分之)?(?P<num>(?<![\d.,]){_ARABIC.replace('[-+]?', '')}(?![\d]))"
-    rf"(?:\s*(?P<unit>亿\s*元|万\s*元|千\s*元|元|%|‰|个百分点|百分点|平方米|人次|件|人|名|辆|台|份|次|个|家|项|户))?"
+    rf"(?:\s*(?P<unit>亿\s*元|万\s*元|千\s*元|万(?=[，。；、,;）)]|\s*$)|元|%|‰|个百分点|百分点|平方米|人次|件|人|名|辆|台|份|次|个|家|项|户))?"
     rf"|(?P<cn>(?<![零〇一二两三四五六七八九十百千万亿点]){_CN_NUM})\s*(?P<cnunit>亿\s*元|万\s*元|元)"
 )
 _WIDTH = str.maketrans("０１２３４５６７８９．％－", "0123456789.%-")
@@ -72,6 +72,8 @@ def normalize_unit(unit: str | None) -> str:
     if not unit:
         return ""
     unit = re.sub(r"\s+", "", unicodedata.normalize("NFKC", unit))
+    if unit == "万":  # running text '总预算1720.00万，其中…' (the text pattern only takes 万 before punctuation)
+        return "万元"
     return _UNIT_ALIASES.get(unit, unit)
 
 

@@ -201,3 +201,18 @@ def test_sentence_locators_follow_the_headings_in_force():
     assert not [f for f in narrative if "事业收入" in f.locator or "九、承办" in f.locator]
     assert {f.locator.split(" / ")[0] for f in narrative if f.page in (6, 7, 8, 9)} == {"2024年部门预算编制说明"}
     assert {f.locator.split(" / ")[0] for f in narrative if f.page == 4} == {"上海市普陀区人民政府万里街道办事处（部门）机构设置"}
+
+
+def test_stock_as_of_a_date_belongs_to_that_year():
+    """万里 p.32: '截至2023年8月31日，…共有车辆7辆' in the 2024 budget is a 2023 stock, not a 2024 one."""
+    cars = [f for f in facts("万里街道办事处24年预算") if f.page == 32 and f.unit == "辆" and f.row_label == "车辆"]
+    got = [(f.value_text, f.year, f.period) for f in cars]
+    assert ("7辆", 2023, "previous") in got  # the stock at 2023-08-31
+    assert ("7辆", 2024, "current") not in got
+    assert ("1辆", 2024, "current") in got  # '2024年部门预算安排购置车辆1辆' is this year's plan
+
+
+def test_project_budget_printed_in_bare_wan():
+    """商务委 p.26: '2025年度项目总预算2921.00万' (no 元) is money in 万元."""
+    found = [f for f in facts("商务委员会25年预算") if f.page == 26 and f.value_text.startswith("2921.00")]
+    assert found and all(f.unit == "万元" and f.value_yuan == 29210000 for f in found)

@@ -120,3 +120,17 @@ def test_previous_year_end_balance(fa):
 
 def test_text_questions_are_left_to_passages(fa):
     assert ask(fa, "鹿泉区信访局有哪些科室") is None
+
+
+
+def test_a_count_question_is_never_answered_with_money():
+    """'因公出国多少人次' must not be answered with the 因公出国（境）费 0.00万元 (a money fact)."""
+    from answering.question import ParsedQuestion
+    from answering.select import rank
+    from tests.answering_fixtures import fact
+
+    money = fact("d" * 64, "因公出国（境）费", "0.00", item="因公出国（境）费", statement="三公经费表")
+    as_money = ParsedQuestion(text="因公出国（境）费多少", items=["因公出国（境）费"])
+    assert [s.fact for s in rank([money], as_money, {})] == [money]
+    as_count = ParsedQuestion(text="因公出国（境）多少人次", items=["因公出国（境）费"], count_unit="人次")
+    assert rank([money], as_count, {}) == []

@@ -77,3 +77,11 @@ def test_find_numbers_across_pdf_line_breaks_and_chinese_numerals():
     text = "其他支出29,381.00万\n元，另安排一百二十万元，３万元"
     found = [(n.value, n.unit) for n in find_numbers(text)]
     assert found == [(Decimal("29381.00"), "万元"), (Decimal("120"), "万元"), (Decimal("3"), "万元")]
+
+
+def test_bare_wan_before_punctuation_is_wan_yuan_but_not_before_a_count_word():
+    from ingest.numbers import find_numbers
+
+    found = [(n.text, n.unit) for n in find_numbers("项目总预算2921.00万，其中支持外贸发展370.00万。发放1万份")]
+    assert ("2921.00万", "万元") in found and ("370.00万", "万元") in found
+    assert all(unit != "万元" for text, unit in found if text.startswith("1"))
