@@ -16,14 +16,14 @@ from pathlib import Path
 from budgetqa.errors import IngestError
 from budgetqa.records import Page, Table
 from budgetqa.settings import Settings
-from ingest.text import UNIT_LINE
+from ingest.loader import check_office_package
+from ingest.text import UNIT_LINE, unit_in_cells
 
 log = logging.getLogger(__name__)
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TITLE = re.compile(r"^.{2,60}表(?:[（(]续表?[）)]|续表)?$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分)")
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HINT = "open it in Word/WPS and save it again as .docx"
 
 
@@ -31,11 +31,7 @@ def load_docx(path: Path, data: bytes, settings: Settings) -> tuple[list[Page], 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    if data[:8] == _OLE:
-        raise IngestError(str(path), "DOCX is an old binary Office file or password protected (OLE container)",
-                          "remove the password / save it again as .docx")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise IngestError(str(path), "DOCX is damaged or not a Word .docx file (not a ZIP package)", _HINT)
+    check_office_package(path, data, "DOCX", "Word")
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = list(_blocks(document.element.body))
@@ -67,7 +63,7 @@ def load_docx(path: Path, data: bytes, settings: Settings) -> tuple[list[Page], 
         if not rows:
             continue
         rendered = "\n".join("\t".join(r) for r in rows)
-        table_unit = unit or _unit_in_cells(rows)
+        table_unit = unit or unit_in_cells(rows)
         tables.append(Table(index=len(tables), rows=rows, unit=table_unit, title=title, page=None,
                             char_start=pos, char_end=pos + len(rendered)))
         parts.append(rendered)
@@ -130,11 +126,3 @@ def _rows(tbl) -> list[list[str]]:
 def _clean(text: str) -> str:
     return " ".join(part.strip() for part in text.replace("\t", " ").split("\n") if part.strip())
 
-
-def _unit_in_cells(rows: list[list[str]]) -> str | None:
-    for row in rows[:3]:
-        for cell in row:
-            m = UNIT_LINE.search(cell)
-            if m and len(cell) < 40:
-                return m.group(1)
-    return None

@@ -16,7 +16,7 @@ from pathlib import Path
 from budgetqa.errors import IngestError
 from budgetqa.records import Page, Table
 from budgetqa.settings import Settings
-from ingest.text import UNIT_LINE
+from ingest.text import UNIT_LINE, unit_in_cells
 
 log = logging.getLogger(__name__)
 
@@ -266,7 +266,7 @@ def _make_table(found, number: int, lines: list[dict], offsets: list[tuple[int, 
             rows = [list(h) for h in prev.header] + rows
     rows = [r for r in rows if any(r)]
     if unit is None:
-        unit = _unit_in_cells(rows)
+        unit = unit_in_cells(rows)
     if not rows:
         return None
     inside = [k for k, ln in enumerate(lines) if top - 1 <= (float(ln["top"]) + float(ln["bottom"])) / 2 <= bottom + 1]
@@ -336,11 +336,3 @@ def _realign(raw: list[list[str | None]], cells, col_x0: list[float]) -> list[li
         out.append(row)
     return out
 
-
-def _unit_in_cells(rows: list[list[str]]) -> str | None:
-    for row in rows[:3]:
-        for cell in row:
-            m = UNIT_LINE.search(cell)
-            if m and len(cell) < 40:
-                return m.group(1)
-    return None

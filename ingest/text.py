@@ -24,6 +24,16 @@ _TITLE_LINE = re.compile(r"^.{2,40}(表|表（[^）]*）)$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分)")
 
 
+def unit_in_cells(rows: list[list[str]], max_rows: int = 3) -> str | None:
+    """The money unit printed in a cell of the first rows ('单位：万元', '金额单位：元'), if any."""
+    for row in rows[:max_rows]:
+        for cell in row:
+            m = UNIT_LINE.search(cell)
+            if m and len(cell) < 40:
+                return m.group(1)
+    return None
+
+
 def decode(path: Path, data: bytes) -> str:
     """UTF-8 first (with or without BOM), else GB18030; both strict. Never silently replaces bytes."""
     for encoding in ("utf-8-sig", "gb18030"):

@@ -10,13 +10,13 @@ import datetime as dt
 import io
 import logging
 import re
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 from budgetqa.errors import IngestError
 from budgetqa.records import Page, Table
 from budgetqa.settings import Settings
+from ingest.loader import check_office_package
 from ingest.text import UNIT_LINE
 
 log = logging.getLogger(__name__)
@@ -24,18 +24,13 @@ log = logging.getLogger(__name__)
 _TITLE = re.compile(r"^.{2,60}表(?:[（(]续表?[）)]|续表)?$")
 _LABEL = re.compile(r"^(?:编制(?:部门|单位)|预算(?:主管部门|单位)|部门名称|单位名称)[:：]")
 _NUMBER = re.compile(r"^-?[\d,.]+%?$")
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HINT = "open it in Excel/WPS and save it again as .xlsx"
 
 
 def load_xlsx(path: Path, data: bytes, settings: Settings) -> tuple[list[Page], bool, list[str]]:
     import openpyxl
 
-    if data[:8] == _OLE:
-        raise IngestError(str(path), "XLSX is an old binary Office file or password protected (OLE container)",
-                          "remove the password / save it again as .xlsx")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise IngestError(str(path), "XLSX is damaged or not an Excel .xlsx file (not a ZIP package)", _HINT)
+    check_office_package(path, data, "XLSX", "Excel")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zipfile, KeyError, lxml and openpyxl's own errors on broken members
