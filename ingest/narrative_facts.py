@@ -56,6 +56,7 @@ _TRAIL = re.compile(r"(?:共计安排|计划安排|预算安排|安排|金额为
 _LEAD = re.compile(r"^[\s，,、：:；;]*(?:\d{1,2}[.．、](?!\d))?(?:其中|包括|含|分别是|分别为|主要是)?[：:，,\s]*")
 _ORPHAN_UNIT = re.compile(r"(?<=[\u4e00-\u9fff，。：])[ \t]+万?元")
 _GENERIC = re.compile(r"(?:\d{4}年(?:度)?)?(?:当年|本年|全年|年初)?(?:支出)?(?:预算|决算)?(?:执行数|安排|数)?")
+_ACTION = re.compile(r"(?:购置|新购|购买|采购|处置|报废|更新)$")  # an action before an item changes what is counted
 _ATTRIBUTE = {"价值", "金额", "价值为", "总价值", "原值", "账面价值"}
 _SHORT_PAREN = re.compile(r"[（(][^（）()，,。；]{1,2}[）)]")
 _TRAILING_PAREN = re.compile(r"[（(][^（）()，,。；;：:]{1,12}[）)]\s*$")  # '预算收入（一般预算拨款）' + figure
@@ -298,6 +299,9 @@ def _named(voc, sentence: str, found, paths, last_end: int, c_start: int, end: i
                 and not _GENERIC.fullmatch(re.sub(r"\s+", "", sentence[f[1]:f[2]]))] \
             or [f for f in in_clause if f[0].name not in _QUALIFIERS] or in_clause
         item, a, b = main[-1]
+        action = _ACTION.search(sentence[:a])
+        if action:  # '安排购置车辆1辆' is a purchase, not the stock of 车辆: no canonical item
+            return None, None, _label(sentence, action.start(), b, end), ""
         return item, None, _label(sentence, a, b, end), ""
     return None, None, "", ""
 
