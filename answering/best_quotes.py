@@ -6,11 +6,11 @@ from __future__ import annotations
 import math
 import re
 
-from answering.paragraphs import _is_heading, _trim, sentences
-from answering.question import ParsedQuestion
-from answering.terms import _GENERIC, _bigrams, _core_terms, _query_text, _query_words
-from answering.units import Quote
-from budgetqa.records import Chunk, Passage
+from budgetqa.answering.paragraphs import _is_heading, _trim, sentences
+from budgetqa.answering.question import ParsedQuestion
+from budgetqa.answering.terms import _GENERIC, _bigrams, _core_terms, _query_text, _query_words
+from budgetqa.answering.units import Quote
+from budgetqa.core.records import Chunk, Passage
 
 
 def best_quotes(pq: ParsedQuestion, passages: list[Passage], limit: int = 3,

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from budgetqa.records import StoredDocument
+from budgetqa.core.records import StoredDocument
 
 log = logging.getLogger(__name__)
 

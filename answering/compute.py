@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from answering import render
-from answering.lookup import Found
-from answering.question import ParsedQuestion
-from budgetqa.records import Answer, Fact
+from budgetqa.answering import render
+from budgetqa.answering.lookup import Found
+from budgetqa.answering.question import ParsedQuestion
+from budgetqa.core.records import Answer, Fact
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def _unit(ops: list[Operand], asked: str | None) -> str | None:
 
 
 def compute(fa, pq: ParsedQuestion) -> Answer | None:
-    from answering.series import ranking, total, trend
+    from budgetqa.answering.series import ranking, total, trend
 
     handler = {"difference": change, "growth": change, "share": share, "sum": total, "ranking": ranking,
                "trend": trend}[pq.intent]
@@ -59,7 +59,7 @@ def compute(fa, pq: ParsedQuestion) -> Answer | None:
 
 def _answer(fa, pq: ParsedQuestion, headline: str, ops: list[Operand], arithmetic: str, orgs: list[str],
             notes: list[str] | None = None, computed: bool = True) -> Answer:
-    from answering.figures import interpretation
+    from budgetqa.answering.figures import interpretation
 
     first, _, rest = headline.partition("\n")
     lines = [first + (render.COMPUTED if computed else "")] + ([rest] if rest else [])
@@ -171,7 +171,7 @@ def _compare(fa, pq, a: Operand, b: Operand, orgs, growth: bool, notes: list[str
 
 
 def _stated(fa, pq, stated: Found, cur: Found | None, org: str, growth: bool) -> Answer:
-    from answering.figures import interpretation
+    from budgetqa.answering.figures import interpretation
 
     f = stated.fact
     label = render.fact_label(f)
@@ -215,7 +215,7 @@ def _near(f: Fact) -> str:
 
 
 def _missing_previous(fa, pq, cur: Found, org: str) -> Answer:
-    from answering.figures import interpretation
+    from budgetqa.answering.figures import interpretation
 
     c = fa.finder.citation(cur.fact)
     text = (f"未找到{org}{render.year_text((cur.doc_year or 1) - 1)}的对应数据，无法计算增减（未披露）。"
@@ -268,7 +268,7 @@ def share(fa, pq: ParsedQuestion) -> Answer | None:
 
 def _denominators(item: str) -> list[str]:
     try:
-        from ingest.vocabulary import get_vocabulary
+        from budgetqa.core.vocabulary import get_vocabulary
 
         it = get_vocabulary().item(item)
     except Exception:  # pragma: no cover

@@ -14,9 +14,9 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from answering.catalog import Catalog
-from answering.question import ParsedQuestion
-from budgetqa.records import Answer
+from budgetqa.answering.catalog import Catalog
+from budgetqa.answering.question import ParsedQuestion
+from budgetqa.core.records import Answer
 
 log = logging.getLogger(__name__)
 

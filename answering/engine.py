@@ -1,5 +1,5 @@
 """The question-answering engine: validate, parse, resolve follow-ups, figures first, passages second,
-then the optional LLM rewrite (`answering.synthesis.maybe_synthesize`).
+then the optional LLM rewrite (`budgetqa.answering.synthesis.maybe_synthesize`).
 
     engine = Engine(settings)
     answer = engine.ask("鹿泉区信访局2021年三公经费是多少？", session=Session())
@@ -12,14 +12,14 @@ import re
 import threading
 from typing import Callable
 
-from answering import render
-from answering.catalog import Catalog
-from answering.conversation import Session
-from answering.figures import FigureAnswerer, interpretation
-from answering.passages import PassageAnswerer
-from answering.question import ParsedQuestion, parse_question
-from budgetqa.records import Answer, Passage
-from budgetqa.settings import Settings
+from budgetqa.answering import render
+from budgetqa.answering.catalog import Catalog
+from budgetqa.answering.conversation import Session
+from budgetqa.answering.figures import FigureAnswerer, interpretation
+from budgetqa.answering.passages import PassageAnswerer
+from budgetqa.answering.question import ParsedQuestion, parse_question
+from budgetqa.core.records import Answer, Passage
+from budgetqa.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ NOT_IN_TABLES = "数据表中未找到该数字，以下为文件中的相关原
 
 class Engine:
     def __init__(self, settings: Settings, store=None):
-        from retrieval.sqlite_store import open_store
+        from budgetqa.store.side_store import open_store
 
         self.settings = settings
         self.store = store if store is not None else open_store(settings.sqlite_path)
@@ -54,10 +54,10 @@ class Engine:
         if self._retriever is not None or self._retriever_failed:
             return self._retriever
         try:
-            from retrieval.embeddings import get_embedder
-            from retrieval.hybrid import Retriever
-            from retrieval.lexical import LexicalIndex, Tokenizer
-            from retrieval.vector_store import ChromaVectorStore
+            from budgetqa.retrieval.embeddings import get_embedder
+            from budgetqa.retrieval.hybrid import Retriever
+            from budgetqa.retrieval.lexical import LexicalIndex, Tokenizer
+            from budgetqa.retrieval.vector_store import ChromaVectorStore
 
             tokenizer = Tokenizer()
             lexical = LexicalIndex(self.settings.bm25_path)
@@ -121,7 +121,7 @@ class Engine:
         if not ids:
             return
         try:
-            from audit import cached_audit, findings_for_facts, notice_for
+            from budgetqa.audit import cached_audit, findings_for_facts, notice_for
 
             note = notice_for(findings_for_facts(cached_audit(self.store), ids))
         except Exception:  # noqa: BLE001 - a broken check must not cost the user the answer
@@ -165,7 +165,7 @@ class Engine:
 def _quote_has_figure(answer: Answer, count_unit: str | None = None) -> bool:
     """The first quote holds a figure (a list item's number '3. ' is none); for '多少人次/辆/件' questions,
     a number counted in that unit."""
-    from answering.passages import _LIST_START
+    from budgetqa.answering.passages import _LIST_START
 
     figure = rf"\d\s*{re.escape(count_unit)}" if count_unit else r"\d"
     return any(re.search(figure, _LIST_START.sub("", c.quote or "", count=1)) for c in answer.citations[:1])
@@ -173,7 +173,7 @@ def _quote_has_figure(answer: Answer, count_unit: str | None = None) -> bool:
 
 def _synthesize(answer: Answer, passages: list[Passage], settings: Settings, on_token) -> Answer:
     try:
-        from answering.synthesis import maybe_synthesize
+        from budgetqa.answering.synthesis import maybe_synthesize
     except Exception:  # pragma: no cover - synthesis module broken: keep the template answer
         log.warning("synthesis unavailable", exc_info=True)
         return answer

@@ -1,4 +1,4 @@
-"""Answers from disclosed facts: lookups here; computed intents in `answering.compute`.
+"""Answers from disclosed facts: lookups here; computed intents in `budgetqa.answering.compute`.
 
 `FigureAnswerer(store, catalog).answer(pq) -> Answer | None`. None means "not a figure question (or no
 fact matches): let the passages answer". A returned Answer may be 'not_found' (organisation or year not in
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 
-from answering import render
-from answering.catalog import Catalog
-from answering.lookup import FactFinder, Found
-from answering.question import ParsedQuestion
-from answering.select import conflicting, corroborating
-from budgetqa.records import Answer
+from budgetqa.answering import render
+from budgetqa.answering.catalog import Catalog
+from budgetqa.answering.lookup import FactFinder, Found
+from budgetqa.answering.question import ParsedQuestion
+from budgetqa.answering.select import conflicting, corroborating
+from budgetqa.core.records import Answer
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class FigureAnswerer:
         if not (pq.items or pq.codes or pq.topic):
             return None
         if pq.intent in COMPUTED_INTENTS:
-            from answering.compute import compute
+            from budgetqa.answering.compute import compute
 
             result = compute(self, pq)
             if result is not None:
@@ -179,7 +179,7 @@ def interpretation(pq: ParsedQuestion, orgs: list[str], year: int | None = None)
     label = "、".join(pq.items) if pq.items else pq.topic
     if label:
         parts.append(label)
-    from answering.question import INTENT_NAMES
+    from budgetqa.answering.question import INTENT_NAMES
 
     if pq.intent != "lookup":
         parts.append(f"（{INTENT_NAMES[pq.intent]}）")

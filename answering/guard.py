@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterable
 
-from answering.numbers_in_text import NumberMention, citation_markers, find_numbers, parse_unit
-from budgetqa.records import Answer, Passage
+from budgetqa.answering.numbers_in_text import NumberMention, citation_markers, find_numbers, parse_unit
+from budgetqa.core.records import Answer, Passage
 
 MIN_ROUND_DECIMALS = 2
 _DECLARED_UNIT = re.compile(r"(?:单位|金额)\s*[:：]?\s*[（(]?\s*(万亿元|亿元|万元|千元|元)")

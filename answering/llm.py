@@ -11,8 +11,8 @@ import threading
 import time
 from typing import Any, Callable, Sequence
 
-from budgetqa.errors import BudgetQAError
-from budgetqa.settings import Settings
+from budgetqa.core.errors import BudgetQAError
+from budgetqa.core.settings import Settings
 
 log = logging.getLogger(__name__)
 

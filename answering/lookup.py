@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from answering.catalog import Catalog
-from answering.question import TOTAL_ITEMS, ParsedQuestion
-from answering.render import clean_label, fact_label
-from answering.select import Scored, promote_table, rank
-from budgetqa.records import Citation, Fact
+from budgetqa.answering.catalog import Catalog
+from budgetqa.answering.question import TOTAL_ITEMS, ParsedQuestion
+from budgetqa.answering.render import clean_label, fact_label
+from budgetqa.answering.select import Scored, promote_table, rank
+from budgetqa.core.records import Citation, Fact
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ def _is_balance(fact: Fact, pq: ParsedQuestion) -> bool:
     if pq.year_end or pq.period == "previous":
         return True
     try:
-        from ingest.vocabulary import get_vocabulary
+        from budgetqa.core.vocabulary import get_vocabulary
 
         it = get_vocabulary().item(fact.item) if fact.item else None
     except Exception:  # pragma: no cover

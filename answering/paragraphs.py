@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from budgetqa.records import Chunk
+from budgetqa.core.records import Chunk
 
 _SPLIT = re.compile(r"(?<=[。；;！!？?])|\n")
 

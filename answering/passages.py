@@ -35,18 +35,18 @@ from __future__ import annotations
 
 import logging
 
-from answering import render
-from answering.best_quotes import best_quotes as _best_quotes
-from answering.catalog import Catalog
-from answering.paragraphs import (_LIST_START, _heading_level, is_heading, line_width, paragraphs, sentences,
+from budgetqa.answering import render
+from budgetqa.answering.best_quotes import best_quotes as _best_quotes
+from budgetqa.answering.catalog import Catalog
+from budgetqa.answering.paragraphs import (_LIST_START, _heading_level, is_heading, line_width, paragraphs, sentences,
                                   split_sentences, text_units)
-from answering.question import ParsedQuestion
-from answering.section_lists import MAX_ITEMS
-from answering.sentences import CUES, MAX_QUOTES, MIN_NARRATIVE
-from answering.sentences import narrative_quotes as _narrative_quotes
-from answering.terms import Terms, content_text, question_terms
-from answering.units import Quote, Unit, build_units
-from budgetqa.records import Answer, Citation, Passage
+from budgetqa.answering.question import ParsedQuestion
+from budgetqa.answering.section_lists import MAX_ITEMS
+from budgetqa.answering.sentences import CUES, MAX_QUOTES, MIN_NARRATIVE
+from budgetqa.answering.sentences import narrative_quotes as _narrative_quotes
+from budgetqa.answering.terms import Terms, content_text, question_terms
+from budgetqa.answering.units import Quote, Unit, build_units
+from budgetqa.core.records import Answer, Citation, Passage
 
 __all__ = [
     "CUES", "MAX_ITEMS", "MAX_QUOTES", "MAX_SCAN_CHUNKS", "MIN_COVERAGE", "MIN_NARRATIVE", "PassageAnswerer", "Quote",
@@ -122,7 +122,7 @@ class PassageAnswerer:
 
     # --- the answer -------------------------------------------------------------------------------
     def answer(self, pq: ParsedQuestion, doc_ids: list[str] | None = None) -> tuple[Answer, list[Passage]]:
-        from answering.figures import interpretation
+        from budgetqa.answering.figures import interpretation
 
         scope = self.scope(pq, doc_ids)
         must = None

@@ -1,8 +1,8 @@
 """Question parsing: organisations, years, items, intent and requested units, by rules (no LLM).
 
 `parse_question(text, catalog) -> ParsedQuestion`. The organisation part is delegated to
-`answering.catalog.Catalog.find_mentions`; items come from the shared vocabulary
-(`ingest.vocabulary.get_vocabulary().find_items`), so questions and facts use the same canonical names.
+`budgetqa.answering.catalog.Catalog.find_mentions`; items come from the shared vocabulary
+(`budgetqa.core.vocabulary.get_vocabulary().find_items`), so questions and facts use the same canonical names.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from answering.catalog import Catalog, OrgMention
+from budgetqa.answering.catalog import Catalog, OrgMention
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ INTENT_NAMES = {"lookup": "查询", "difference": "差额比较", "growth": "增
 
 def _vocabulary():
     try:
-        from ingest.vocabulary import get_vocabulary
+        from budgetqa.core.vocabulary import get_vocabulary
 
         return get_vocabulary()
     except Exception:  # pragma: no cover - vocabulary missing: label terms only

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from budgetqa.records import Citation, Fact
+from budgetqa.core.records import Citation, Fact
 
 MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 COMPUTED = "（计算结果）"
@@ -47,7 +47,7 @@ def fmt_plain(value: Decimal, unit: str) -> str:
 def clean_label(label: str) -> str:
     """'一、一般公共服务支出' -> '一般公共服务支出'; '其中：公务用车购置费' -> '公务用车购置费'."""
     try:
-        from ingest.vocabulary import normalize_label
+        from budgetqa.core.vocabulary import normalize_label
 
         out = normalize_label(label)
     except Exception:  # pragma: no cover
@@ -64,7 +64,7 @@ def fact_label(fact: Fact) -> str:
         row = fact.item or clean_label(row.split("/")[0])
     if row in _GENERIC_ROW:
         row = fact.item if fact.item and fact.item not in _GENERIC_ROW else f"{clean_label(fact.statement)}{row}"
-    from answering.select import generic_column
+    from budgetqa.answering.select import generic_column
 
     row = _with_parent(fact, row)
     col = clean_label(fact.column_label or "")
@@ -78,7 +78,7 @@ def _with_parent(fact: Fact, row: str) -> str:
     if not fact.code or len(fact.code) < 5:
         return row
     try:
-        from ingest.vocabulary import get_vocabulary
+        from budgetqa.core.vocabulary import get_vocabulary
 
         voc = get_vocabulary()
         item = voc.item(fact.item) if fact.item else voc.match(row)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from answering import render
-from answering.paragraphs import _heading_level, _is_item
-from answering.question import ParsedQuestion
-from answering.terms import _GENERIC_N, Terms
-from answering.units import Quote, Unit
+from budgetqa.answering import render
+from budgetqa.answering.paragraphs import _heading_level, _is_item
+from budgetqa.answering.question import ParsedQuestion
+from budgetqa.answering.terms import _GENERIC_N, Terms
+from budgetqa.answering.units import Quote, Unit
 
 MAX_ITEMS = 5  # items quoted under a heading
 

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from answering.question import ParsedQuestion
-from budgetqa.records import Fact
+from budgetqa.answering.question import ParsedQuestion
+from budgetqa.core.records import Fact
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ MIN_LABEL_SIM = 0.55  # a fact without a matching item must resemble the questio
 
 def norm(text: str) -> str:
     try:
-        from ingest.vocabulary import normalize_label
+        from budgetqa.core.vocabulary import normalize_label
 
         text = normalize_label(text)
     except Exception:  # pragma: no cover
@@ -122,7 +122,7 @@ class Scored:
 
 def _vocab():
     try:
-        from ingest.vocabulary import get_vocabulary
+        from budgetqa.core.vocabulary import get_vocabulary
 
         return get_vocabulary()
     except Exception:  # pragma: no cover

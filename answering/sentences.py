@@ -13,12 +13,12 @@ from __future__ import annotations
 import math
 import re
 
-from answering.paragraphs import _LIST_START
-from answering.question import ParsedQuestion
-from answering.section_lists import MAX_ITEMS, items_after, quote_list
-from answering.terms import Terms, _bigrams, _flat, _norm, _org_names, question_terms
-from answering.units import Quote, Unit, continuation
-from budgetqa.records import Passage
+from budgetqa.answering.paragraphs import _LIST_START
+from budgetqa.answering.question import ParsedQuestion
+from budgetqa.answering.section_lists import MAX_ITEMS, items_after, quote_list
+from budgetqa.answering.terms import Terms, _bigrams, _flat, _norm, _org_names, question_terms
+from budgetqa.answering.units import Quote, Unit, continuation
+from budgetqa.core.records import Passage
 
 MIN_NARRATIVE = 0.34  # share of the question's (weighted) content words a narrative answer must hold
 MAX_QUOTES = 3

@@ -1,13 +1,13 @@
 """Computed answers over several facts: sum, ranking across organisations, trend across years.
-Shares the operand helpers of `answering.compute`."""
+Shares the operand helpers of `budgetqa.answering.compute`."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-from answering import render
-from answering.compute import Operand, _answer, _find_for, _missing, _pct, _unit
-from answering.question import ParsedQuestion
-from budgetqa.records import Answer
+from budgetqa.answering import render
+from budgetqa.answering.compute import Operand, _answer, _find_for, _missing, _pct, _unit
+from budgetqa.answering.question import ParsedQuestion
+from budgetqa.core.records import Answer
 
 
 # --- sum / ranking / trend ------------------------------------------------------------------

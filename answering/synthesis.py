@@ -18,12 +18,12 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from answering import llm
-from answering.guard import AllowedNumbers, GuardRejected, StreamGuard, check_answer, strip_reasoning
-from answering.numbers_in_text import citation_markers
-from budgetqa.records import Answer, Citation, Passage
-from budgetqa.settings import Settings
-from prompts import load_prompt
+from budgetqa.answering import llm
+from budgetqa.answering.guard import AllowedNumbers, GuardRejected, StreamGuard, check_answer, strip_reasoning
+from budgetqa.answering.numbers_in_text import citation_markers
+from budgetqa.core.records import Answer, Citation, Passage
+from budgetqa.core.settings import Settings
+from budgetqa.prompts import load_prompt
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from answering.question import ParsedQuestion
+from budgetqa.answering.question import ParsedQuestion
 
 _NOISE = re.compile(r"[\s\d０-９,，.。、；;：:（）()“”\"'‘’《》|｜%％\-—－/]+")
 _GENERIC = {"主要", "情况", "多少", "哪些", "什么", "是否", "说明", "有关", "相关", "部门", "单位", "预算", "年度"}
@@ -46,7 +46,7 @@ def _tokenize(text: str) -> list[str]:
     global _TOKENIZER
     try:
         if _TOKENIZER is None:
-            from retrieval.lexical import Tokenizer
+            from budgetqa.retrieval.lexical import Tokenizer
 
             _TOKENIZER = Tokenizer()
         return _TOKENIZER.tokenize(text)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from answering.paragraphs import (_LIST_START, _SENT_END, _fills, _heading_level, _trim, _wraps, is_heading,
+from budgetqa.answering.paragraphs import (_LIST_START, _SENT_END, _fills, _heading_level, _trim, _wraps, is_heading,
                                   line_width, paragraphs, sentences, split_sentences)
-from budgetqa.records import Chunk, Citation, Passage
+from budgetqa.core.records import Chunk, Citation, Passage
 
 
 @dataclass

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from budgetqa.records import Fact
+from budgetqa.core.records import Fact
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def clause_before(f: Fact, width: int = 40) -> str:
 
 @lru_cache(maxsize=8192)
 def _names(item: str) -> tuple[str, ...]:
-    from ingest.vocabulary import get_vocabulary
+    from budgetqa.core.vocabulary import get_vocabulary
 
     it = get_vocabulary().item(item)
     forms = [item] + (list(it.synonyms) if it else [])

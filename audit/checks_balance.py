@@ -4,12 +4,12 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
-from budgetqa.records import Fact
+from budgetqa.core.records import Fact
 
-from audit.context import DocContext, close, clusters, place, tight_binding, tolerance
-from audit.findings import Finding, make_finding, shown
-from audit.labels import norm
-from audit.rules import CERTAIN, SUSPECTED, Rule
+from budgetqa.audit.context import DocContext, close, clusters, place, tight_binding, tolerance
+from budgetqa.audit.findings import Finding, make_finding, shown
+from budgetqa.audit.labels import norm
+from budgetqa.audit.rules import CERTAIN, SUSPECTED, Rule
 
 log = logging.getLogger(__name__)
 _GRAND = {"收入总计": "in", "支出总计": "out"}

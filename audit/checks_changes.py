@@ -5,12 +5,12 @@ import logging
 from collections import defaultdict
 from decimal import Decimal
 
-from budgetqa.records import Fact
+from budgetqa.core.records import Fact
 
-from audit.context import DocContext, close, step_yuan, tolerance
-from audit.findings import Finding, fmt_money, make_finding, shown
-from audit.labels import change_sign
-from audit.rules import CERTAIN, Rule
+from budgetqa.audit.context import DocContext, close, step_yuan, tolerance
+from budgetqa.audit.findings import Finding, fmt_money, make_finding, shown
+from budgetqa.audit.labels import change_sign
+from budgetqa.audit.rules import CERTAIN, Rule
 
 log = logging.getLogger(__name__)
 _HUNDRED = Decimal(100)

@@ -6,12 +6,12 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from budgetqa.records import Fact
+from budgetqa.core.records import Fact
 
-from audit.context import DocContext, close, tolerance
-from audit.findings import Finding, fmt_money, make_finding, shown
-from audit.labels import norm, table_title
-from audit.rules import CERTAIN, SUSPECTED, Rule
+from budgetqa.audit.context import DocContext, close, tolerance
+from budgetqa.audit.findings import Finding, fmt_money, make_finding, shown
+from budgetqa.audit.labels import norm, table_title
+from budgetqa.audit.rules import CERTAIN, SUSPECTED, Rule
 
 log = logging.getLogger(__name__)
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")

@@ -5,12 +5,12 @@ import logging
 import re
 from dataclasses import dataclass
 
-from budgetqa.records import Citation
+from budgetqa.core.records import Citation
 
-from audit.context import DocContext
-from audit.findings import Finding, make_finding
-from audit.labels import table_title
-from audit.rules import NOTE, SUSPECTED, Rule
+from budgetqa.audit.context import DocContext
+from budgetqa.audit.findings import Finding, make_finding
+from budgetqa.audit.labels import table_title
+from budgetqa.audit.rules import NOTE, SUSPECTED, Rule
 
 log = logging.getLogger(__name__)
 

@@ -6,12 +6,12 @@ import logging
 from collections import defaultdict
 from decimal import Decimal
 
-from budgetqa.records import Fact
+from budgetqa.core.records import Fact
 
-from audit.context import DocContext, close, clusters, tight_binding, tolerance
-from audit.findings import Finding, display, fmt_money, make_finding, shown
-from audit.labels import change_sign, item_of_label
-from audit.rules import CERTAIN, SUSPECTED, Relation, Rule
+from budgetqa.audit.context import DocContext, close, clusters, tight_binding, tolerance
+from budgetqa.audit.findings import Finding, display, fmt_money, make_finding, shown
+from budgetqa.audit.labels import change_sign, item_of_label
+from budgetqa.audit.rules import CERTAIN, SUSPECTED, Relation, Rule
 
 log = logging.getLogger(__name__)
 _MAX_COMBINATIONS = 4096

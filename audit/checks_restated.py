@@ -5,15 +5,15 @@ import logging
 from collections import defaultdict
 from decimal import Decimal
 
-from budgetqa.records import Fact
+from budgetqa.core.records import Fact
 
-from audit.binding import in_subject_paragraph
-from audit.checks_codes import logical_tables
-from audit.context import DocContext, close, clusters, place, tight_binding, tolerance
-from audit.findings import Finding, display, fmt_money, make_finding, shown
-from audit.labels import is_total_label, item_of_label, last_level, norm, scope_of_fact, table_title
-from audit.rules import CERTAIN, RULES, SUSPECTED, Rule
-from ingest.vocabulary import get_vocabulary
+from budgetqa.audit.binding import in_subject_paragraph
+from budgetqa.audit.checks_codes import logical_tables
+from budgetqa.audit.context import DocContext, close, clusters, place, tight_binding, tolerance
+from budgetqa.audit.findings import Finding, display, fmt_money, make_finding, shown
+from budgetqa.audit.labels import is_total_label, item_of_label, last_level, norm, scope_of_fact, table_title
+from budgetqa.audit.rules import CERTAIN, RULES, SUSPECTED, Rule
+from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
 _WAN = Decimal(10000)

@@ -4,11 +4,11 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
-from budgetqa.records import Fact
+from budgetqa.core.records import Fact
 
-from audit.context import DocContext, tolerance
-from audit.findings import Finding, display, make_finding, shown
-from audit.rules import CERTAIN, SUSPECTED, Rule
+from budgetqa.audit.context import DocContext, tolerance
+from budgetqa.audit.findings import Finding, display, make_finding, shown
+from budgetqa.audit.rules import CERTAIN, SUSPECTED, Rule
 
 log = logging.getLogger(__name__)
 _OF = ("其中", "含")

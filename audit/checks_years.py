@@ -5,11 +5,11 @@ import logging
 import re
 from collections import Counter
 
-from budgetqa.records import Citation, Fact
+from budgetqa.core.records import Citation, Fact
 
-from audit.context import DocContext
-from audit.findings import Finding, make_finding
-from audit.rules import CERTAIN, SUSPECTED, Rule
+from budgetqa.audit.context import DocContext
+from budgetqa.audit.findings import Finding, make_finding
+from budgetqa.audit.rules import CERTAIN, SUSPECTED, Rule
 
 log = logging.getLogger(__name__)
 _SENTENCE = re.compile(r"[^。；;\n]+")

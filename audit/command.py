@@ -6,8 +6,8 @@ import json
 import logging
 import sys
 
-from audit.findings import Finding, export, group_by_doc, to_json
-from audit.rules import RULES, SEVERITIES, SEVERITY_RANK
+from budgetqa.audit.findings import Finding, export, group_by_doc, to_json
+from budgetqa.audit.rules import RULES, SEVERITIES, SEVERITY_RANK
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings) -> int:
-    from retrieval.sqlite_store import open_store
+    from budgetqa.store.side_store import open_store
 
-    from audit.runner import run_audit
+    from budgetqa.audit.runner import run_audit
 
     store = open_store(settings.sqlite_path)
     docs = store.list_documents()

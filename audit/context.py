@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from budgetqa.records import Fact
+from budgetqa.core.records import Fact
 
-from audit.binding import bound
-from audit.labels import item_of_label, measure_of_fact, scope_of_fact
-from audit.rules import TOLERANCE
+from budgetqa.audit.binding import bound
+from budgetqa.audit.labels import item_of_label, measure_of_fact, scope_of_fact
+from budgetqa.audit.rules import TOLERANCE
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class DocContext:
         if f.code:
             return f.code
         if f.item:
-            from ingest.vocabulary import get_vocabulary
+            from budgetqa.core.vocabulary import get_vocabulary
 
             item = get_vocabulary().item(f.item)
             if item and "concept" not in item.kinds and len(item.codes) == 1:
@@ -117,7 +117,7 @@ def clusters(facts: list[Fact]) -> list[list[Fact]]:
 
 
 def tight_binding(f: Fact) -> bool:
-    """Table facts, and sentence facts firmly tied to their item (audit.binding)."""
+    """Table facts, and sentence facts firmly tied to their item (budgetqa.audit.binding)."""
     return bound(f)
 
 

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Iterable
 
-from audit.findings import Finding, sort_findings, to_json
+from budgetqa.audit.findings import Finding, sort_findings, to_json
 
 log = logging.getLogger(__name__)
 

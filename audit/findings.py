@@ -7,16 +7,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
-from budgetqa.records import Citation, Fact
+from budgetqa.core.records import Citation, Fact
 
-from audit.rules import SEVERITY_RANK, RULES_BY_ID
+from budgetqa.audit.rules import SEVERITY_RANK, RULES_BY_ID
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Finding:
-    rule: str  # rule id, see audit.rules
+    rule: str  # rule id, see budgetqa.audit.rules
     severity: str  # 确定 / 疑似 / 提示
     message: str  # Chinese, names the figures and where they are
     doc: str  # document base name
@@ -161,7 +161,7 @@ def to_json(findings: Iterable[Finding]) -> dict:
 
 
 def export(findings: list[Finding], path: Path | str) -> Path:
-    """Write findings as a working paper (.csv, .xlsx or .json); see audit.export."""
-    from audit.export import write
+    """Write findings as a working paper (.csv, .xlsx or .json); see budgetqa.audit.export."""
+    from budgetqa.audit.export import write
 
     return write(findings, path)

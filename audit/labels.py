@@ -5,9 +5,9 @@ import logging
 import re
 from functools import lru_cache
 
-from budgetqa.records import Fact
+from budgetqa.core.records import Fact
 
-from audit.binding import clause_before
+from budgetqa.audit.binding import clause_before
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def item_of_label(label: str | None) -> str | None:
     """Canonical item a printed row/column label names; header paths ('基本支出 / 人员经费') use the last level."""
     if not label:
         return None
-    from ingest.vocabulary import get_vocabulary
+    from budgetqa.core.vocabulary import get_vocabulary
 
     voc = get_vocabulary()
     hit = voc.match(label)
@@ -41,7 +41,7 @@ def item_of_label(label: str | None) -> str | None:
 
 
 def norm(label: str | None) -> str:
-    from ingest.vocabulary import normalize_label
+    from budgetqa.core.vocabulary import normalize_label
 
     return normalize_label(label or "")
 

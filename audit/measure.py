@@ -1,6 +1,6 @@
 """Precision and recall of the audit over labelled cases (tests/data/audit_labels.yaml).
 
-    python -m audit.measure [--labels FILE] [--verbose]
+    python -m budgetqa.audit.measure [--labels FILE] [--verbose]
 
 A prediction is a distinct (document, rule, item) among the findings; it is correct when the document's labels
 expect that rule and item. Scores are given at three levels: 确定 only, 确定+疑似 (the contradictions) and all
@@ -18,12 +18,12 @@ from pathlib import Path
 
 import yaml
 
-from audit.findings import Finding
-from audit.rules import CERTAIN, NOTE, SUSPECTED
+from budgetqa.audit.findings import Finding
+from budgetqa.audit.rules import CERTAIN, NOTE, SUSPECTED
 
 log = logging.getLogger(__name__)
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_LABELS = REPO / "tests" / "data" / "audit_labels.yaml"
+
+DEFAULT_LABELS = Path("tests") / "data" / "audit_labels.yaml"  # relative to the checkout
 LEVELS = {"确定": (CERTAIN,), "确定+疑似": (CERTAIN, SUSPECTED), "全部(含提示)": (CERTAIN, SUSPECTED, NOTE)}
 
 
@@ -38,7 +38,7 @@ class Case:
 def load_cases(labels_path: Path, workdir: Path) -> list[Case]:
     data = yaml.safe_load(labels_path.read_text(encoding="utf-8"))
     root = Path(data.get("corpus", "."))
-    root = root if root.is_absolute() else (REPO / root).resolve()
+    root = root if root.is_absolute() else (labels_path.resolve().parent / root).resolve()
     cases = [Case(Path(d["path"]).name, root / d["path"], d.get("expected") or []) for d in data["documents"]]
     for m in data.get("mutations") or []:
         text = (root / m["source"]).read_text(encoding="utf-8")
@@ -53,8 +53,8 @@ def load_cases(labels_path: Path, workdir: Path) -> list[Case]:
 
 def load(path: Path, settings):
     """(Document, facts with ids) of a file, extracted as ingestion would."""
-    from ingest.facts import extract_facts
-    from ingest.loader import load_document
+    from budgetqa.ingest.facts import extract_facts
+    from budgetqa.ingest.loader import load_document
 
     doc = load_document(path, settings)
     facts = extract_facts(doc)
@@ -64,7 +64,7 @@ def load(path: Path, settings):
 
 
 def audit_file(path: Path, settings) -> list[Finding]:
-    from audit.runner import audit_document
+    from budgetqa.audit.runner import audit_document
 
     return audit_document(*load(path, settings))
 
@@ -137,10 +137,10 @@ def run(labels: Path = DEFAULT_LABELS, settings=None, verbose: bool = False, per
         seed: int = 7) -> tuple[dict, str]:
     import random
 
-    from budgetqa.settings import Settings
+    from budgetqa.core.settings import Settings
 
-    from audit.perturb import format_perturbation, perturb
-    from audit.runner import audit_document
+    from budgetqa.audit.perturb import format_perturbation, perturb
+    from budgetqa.audit.runner import audit_document
 
     settings = settings or Settings(embedding_model="hash")
     t0 = time.perf_counter()
@@ -166,7 +166,7 @@ def labels_docs(labels: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m audit.measure", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m budgetqa.audit.measure", description=__doc__.splitlines()[0])
     p.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="labelled cases (YAML)")
     p.add_argument("--verbose", "-v", action="store_true", help="list every finding per file")
     p.add_argument("--perturb", type=int, default=0, metavar="N",

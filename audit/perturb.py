@@ -2,7 +2,7 @@
 
 A change counts as found when a 确定/疑似 finding cites (or involves) the changed figure. Table cells and
 sentence figures are drawn separately; a sentence figure that is stated nowhere else cannot contradict
-anything, so its rate is naturally lower. Used by `python -m audit.measure --perturb N`.
+anything, so its rate is naturally lower. Used by `python -m budgetqa.audit.measure --perturb N`.
 """
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import random
 import re
 from decimal import Decimal
 
-from budgetqa.records import Document, Fact
+from budgetqa.core.records import Document, Fact
 
-from audit.binding import bound
-from audit.runner import audit_document
+from budgetqa.audit.binding import bound
+from budgetqa.audit.runner import audit_document
 
 log = logging.getLogger(__name__)
 _FACTOR = Decimal("1.1")

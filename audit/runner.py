@@ -5,11 +5,11 @@ import logging
 import time
 from typing import Iterable
 
-from budgetqa.records import Document, Fact
+from budgetqa.core.records import Document, Fact
 
-from audit.context import DocContext
-from audit.findings import Finding, dedupe, sort_findings
-from audit.rules import RULES, Rule
+from budgetqa.audit.context import DocContext
+from budgetqa.audit.findings import Finding, dedupe, sort_findings
+from budgetqa.audit.rules import RULES, Rule
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
-from budgetqa.errors import BudgetQAError
-from budgetqa.settings import Settings
+from budgetqa.core.errors import BudgetQAError
+from budgetqa.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def cmd_ingest(args, settings: Settings) -> int:
     from rich.console import Console
     from rich.progress import Progress
 
-    from ingest.pipeline import Ingestor, expand_paths
+    from budgetqa.ingest.pipeline import Ingestor, expand_paths
 
     console = Console(stderr=True)
     files = expand_paths(args.paths)
@@ -69,7 +69,7 @@ def cmd_ingest(args, settings: Settings) -> int:
 
 
 def cmd_docs(args, settings: Settings) -> int:
-    from retrieval.sqlite_store import open_store
+    from budgetqa.store.side_store import open_store
 
     docs = open_store(settings.sqlite_path).list_documents()
     if args.json:
@@ -91,7 +91,7 @@ def cmd_docs(args, settings: Settings) -> int:
 
 # --- questions -------------------------------------------------------------------------
 def _engine(settings: Settings):
-    from answering.engine import Engine
+    from budgetqa.answering.engine import Engine
 
     return Engine(settings)
 
@@ -115,7 +115,7 @@ def cmd_ask(args, settings: Settings) -> int:
 
 
 def cmd_chat(args, settings: Settings) -> int:
-    from answering.conversation import Session
+    from budgetqa.answering.conversation import Session
 
     engine, session = _engine(settings), Session()
     interactive = sys.stdin.isatty() and not args.json
@@ -152,7 +152,7 @@ def cmd_eval(args, settings: Settings) -> int:
 
 
 def cmd_eval_retrieval(args, settings: Settings) -> int:
-    from retrieval.evaluate import evaluate_retrieval, format_report
+    from budgetqa.retrieval.evaluate import evaluate_retrieval, format_report
 
     engine = _engine(settings)
     items = [i for f in args.files for i in _read_jsonl(f)]
@@ -162,7 +162,7 @@ def cmd_eval_retrieval(args, settings: Settings) -> int:
 
 
 def cmd_bench(args, settings: Settings) -> int:
-    from retrieval.bench import bench_queries
+    from budgetqa.retrieval.bench import bench_queries
 
     engine = _engine(settings)
     questions = [i["question"] for i in _read_jsonl(args.file)]
@@ -191,14 +191,14 @@ def bench_answers(engine, questions: list[str], repeats: int) -> dict:
 
 
 def cmd_bench_extract(args, settings: Settings) -> int:
-    from ingest.bench import bench_extraction
+    from budgetqa.ingest.bench import bench_extraction
 
     _print_json(bench_extraction(args.paths, settings))
     return 0
 
 
 def cmd_facts(args, settings: Settings) -> int:
-    from retrieval.fact_export import export_facts, query_facts
+    from budgetqa.retrieval.fact_export import export_facts, query_facts
 
     rows = query_facts(settings, org=args.org, year=args.year, item=args.item, code=args.code)
     if args.export:
@@ -218,7 +218,7 @@ def cmd_facts(args, settings: Settings) -> int:
 
 
 def cmd_audit_eval(args, settings: Settings) -> int:
-    from audit import measure
+    from budgetqa.audit import measure
 
     return measure.main(["--perturb", str(args.perturb)]) or 0
 
@@ -281,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_audit_eval)
 
     try:
-        from audit import command as audit_command
+        from budgetqa.audit import command as audit_command
 
         s = sub.add_parser("audit", help="find figures that do not add up, with evidence")
         audit_command.add_arguments(s)

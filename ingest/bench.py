@@ -4,15 +4,15 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from budgetqa.errors import IngestError
-from budgetqa.settings import Settings
-from ingest.chunker import chunk_document
-from ingest.loader import load_document
-from ingest.pipeline import expand_paths
+from budgetqa.core.errors import IngestError
+from budgetqa.core.settings import Settings
+from budgetqa.ingest.chunker import chunk_document
+from budgetqa.ingest.loader import load_document
+from budgetqa.ingest.pipeline import expand_paths
 
 
 def bench_extraction(paths: list[str | Path], settings: Settings) -> dict:
-    from ingest.facts import extract_facts
+    from budgetqa.ingest.facts import extract_facts
 
     files = expand_paths(paths)
     pages = facts = chunks = 0

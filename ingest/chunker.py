@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from budgetqa.records import Chunk, Document, Page, Table
-from budgetqa.settings import Settings
-from ingest.numbers import find_numbers
+from budgetqa.core.records import Chunk, Document, Page, Table
+from budgetqa.core.settings import Settings
+from budgetqa.core.numbers import find_numbers
 
 # numbered headings: (style, level, pattern); group 'n' is the number, so that list items can be told apart
 _NUMBERED = [

@@ -4,19 +4,19 @@ Table facts (ingest/table_facts.py) come first, then narrative facts (ingest/nar
 duplicates (same place, same value) are dropped. Pure and quiet (no printing, logging at DEBUG only), so the
 lead can time it, e.g.:
 
-    python -c "import time; from budgetqa.settings import Settings; from ingest.loader import load_document; \\
-from ingest.facts import extract_facts; d = load_document('X.pdf', Settings()); t = time.perf_counter(); \\
+    python -c "import time; from budgetqa.core.settings import Settings; from budgetqa.ingest.loader import load_document; \\
+from budgetqa.ingest.facts import extract_facts; d = load_document('X.pdf', Settings()); t = time.perf_counter(); \\
 n = len(extract_facts(d)); print(n, time.perf_counter() - t)"
 
-or `ingest.bench.bench_extraction(paths, settings)`.
+or `budgetqa.ingest.bench.bench_extraction(paths, settings)`.
 """
 from __future__ import annotations
 
 import logging
 
-from budgetqa.records import Document, Fact
-from ingest.narrative_facts import extract_narrative_facts
-from ingest.table_facts import doc_context, extract_table_facts
+from budgetqa.core.records import Document, Fact
+from budgetqa.ingest.narrative_facts import extract_narrative_facts
+from budgetqa.ingest.table_facts import doc_context, extract_table_facts
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 from typing import Callable, Protocol
 
-from budgetqa.errors import IngestError
-from budgetqa.records import Document, Page
-from budgetqa.settings import Settings
+from budgetqa.core.errors import IngestError
+from budgetqa.core.records import Document, Page
+from budgetqa.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ class Loader(Protocol):
 
 def _registry() -> dict[str, Callable]:
     # Imported lazily so that a missing optional parser only affects its own format.
-    from ingest import docx, pdf, text, xlsx
+    from budgetqa.ingest import docx, pdf, text, xlsx
 
     return {
         ".pdf": pdf.load_pdf,
@@ -85,7 +85,7 @@ def read_file(path: Path, settings: Settings) -> bytes:
 
 def load_document(path: Path | str, settings: Settings) -> Document:
     """Load any supported file into a Document (metadata inferred from its content)."""
-    from ingest.metadata import infer_metadata
+    from budgetqa.ingest.metadata import infer_metadata
 
     path = Path(path)
     data = read_file(path, settings)

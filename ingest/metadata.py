@@ -17,7 +17,7 @@ import logging
 import re
 from collections import Counter
 
-from budgetqa.records import DocMeta, Document
+from budgetqa.core.records import DocMeta, Document
 
 log = logging.getLogger(__name__)
 

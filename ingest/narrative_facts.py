@@ -24,7 +24,7 @@ Conventions:
   year; '上年末/上年度/去年' -> period 'previous', year - 1; 'YYYY年底/年末' before the document year -> 'previous';
 - quote: the exact sentence as it stands in the page text (PDF line breaks included); locator: the section
   heading path + ' / 第N句' (N counts sentences within the section); page: the PDF page, None for text files.
-  Section headings are read by ingest.chunker.HeadingReader (shared with the chunker: list items such as
+  Section headings are read by budgetqa.ingest.chunker.HeadingReader (shared with the chunker: list items such as
   '九、承办…事项。' or '（二）事业收入：指…' are not sections; unnumbered titles such as '名词解释' are).
 """
 from __future__ import annotations
@@ -32,10 +32,10 @@ from __future__ import annotations
 import logging
 import re
 
-from budgetqa.records import Document, Fact
-from ingest.chunker import WRAP_RATIO, HeadingReader, first_text_line, line_width, running_width
-from ingest.numbers import MONEY_FACTORS, find_numbers, to_yuan
-from ingest.vocabulary import Item, get_vocabulary
+from budgetqa.core.records import Document, Fact
+from budgetqa.ingest.chunker import WRAP_RATIO, HeadingReader, first_text_line, line_width, running_width
+from budgetqa.core.numbers import MONEY_FACTORS, find_numbers, to_yuan
+from budgetqa.core.vocabulary import Item, get_vocabulary
 
 log = logging.getLogger(__name__)
 

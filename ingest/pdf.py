@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from budgetqa.errors import IngestError
-from budgetqa.records import Page, Table
-from budgetqa.settings import Settings
-from ingest.text import UNIT_LINE, unit_in_cells
+from budgetqa.core.errors import IngestError
+from budgetqa.core.records import Page, Table
+from budgetqa.core.settings import Settings
+from budgetqa.ingest.text import UNIT_LINE, unit_in_cells
 
 log = logging.getLogger(__name__)
 

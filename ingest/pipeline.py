@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from budgetqa.errors import BudgetQAError, IngestError
-from budgetqa.records import DocMeta
-from budgetqa.settings import Settings
-from ingest.chunker import chunk_document
-from ingest.loader import SUPPORTED_SUFFIXES, load_document, read_file, sha256_bytes
-from retrieval.sqlite_store import SideStore, open_store
+from budgetqa.core.errors import BudgetQAError, IngestError
+from budgetqa.core.records import DocMeta
+from budgetqa.core.settings import Settings
+from budgetqa.ingest.chunker import chunk_document
+from budgetqa.ingest.loader import SUPPORTED_SUFFIXES, load_document, read_file, sha256_bytes
+from budgetqa.store.side_store import SideStore, open_store
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,8 @@ class Ingestor:
     @property
     def vectors(self):
         if self._vectors is None:
-            from retrieval.embeddings import get_embedder
-            from retrieval.vector_store import ChromaVectorStore
+            from budgetqa.retrieval.embeddings import get_embedder
+            from budgetqa.retrieval.vector_store import ChromaVectorStore
 
             self._vectors = ChromaVectorStore(self.settings, get_embedder(self.settings))
         return self._vectors
@@ -73,7 +73,7 @@ class Ingestor:
     @property
     def lexical(self):
         if self._lexical is None:
-            from retrieval.lexical import LexicalIndex, Tokenizer
+            from budgetqa.retrieval.lexical import LexicalIndex, Tokenizer
 
             self._lexical = (LexicalIndex(self.settings.bm25_path), Tokenizer())
         return self._lexical
@@ -136,7 +136,7 @@ class Ingestor:
         return result
 
     def _write(self, path: Path, result: FileResult) -> None:
-        from ingest.facts import extract_facts
+        from budgetqa.ingest.facts import extract_facts
 
         doc = load_document(path, self.settings)
         chunks = chunk_document(doc, self.settings)

@@ -26,11 +26,11 @@ import re
 from collections import Counter
 from decimal import Decimal
 
-from budgetqa.records import Document, Fact, Table
-from ingest.numbers import find_numbers, is_not_disclosed, parse_number, to_yuan
-from ingest.table_layout import (_AS_OF, _UNIT_WORD, Layout, cell_unit, column_period, is_serial_row, read_layout,
+from budgetqa.core.records import Document, Fact, Table
+from budgetqa.core.numbers import find_numbers, is_not_disclosed, parse_number, to_yuan
+from budgetqa.ingest.table_layout import (_AS_OF, _UNIT_WORD, Layout, cell_unit, column_period, is_serial_row, read_layout,
                                  squash, statement_name)
-from ingest.vocabulary import Item, get_vocabulary
+from budgetqa.core.vocabulary import Item, get_vocabulary
 
 log = logging.getLogger(__name__)
 

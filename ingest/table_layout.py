@@ -1,6 +1,6 @@
 """Reading the layout of a disclosure table: preamble rows, header rows, column header paths, statement type.
 
-Used by ingest/table_facts.py. A table arrives as rows of cell strings (see budgetqa.records.Table).
+Used by ingest/table_facts.py. A table arrives as rows of cell strings (see budgetqa.core.records.Table).
 - preamble: leading rows holding only a title ('固定资产占用情况表'), '编制部门：…', '截止时间：2021年12月31日',
   '单位：万元' or '预算年度：2021' (title, unit and as-of year are kept);
 - header: the following rows without a figure (at most 4), plus '栏次' rows (column numbers 1..n, skipped);
@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.numbers import Number, is_not_disclosed, normalize_unit, parse_number
-from ingest.vocabulary import Item
+from budgetqa.core.numbers import Number, is_not_disclosed, normalize_unit, parse_number
+from budgetqa.core.vocabulary import Item
 
 _WS = re.compile(r"\s+")
 _UNIT_IN = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)|[（(](亿元|万元|千元|元)[）)]")

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from budgetqa.errors import IngestError
-from budgetqa.records import Page, Table
-from budgetqa.settings import Settings
+from budgetqa.core.errors import IngestError
+from budgetqa.core.records import Page, Table
+from budgetqa.core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from budgetqa.errors import IngestError
-from budgetqa.records import Page, Table
-from budgetqa.settings import Settings
-from ingest.loader import check_office_package
-from ingest.text import UNIT_LINE
+from budgetqa.core.errors import IngestError
+from budgetqa.core.records import Page, Table
+from budgetqa.core.settings import Settings
+from budgetqa.ingest.loader import check_office_package
+from budgetqa.ingest.text import UNIT_LINE
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import string
 from functools import lru_cache
 from importlib import resources
 
-from budgetqa.errors import ConfigError
+from budgetqa.core.errors import ConfigError
 
 _NAME = re.compile(r"^[a-z0-9_]+$")
 

@@ -15,8 +15,8 @@ import unicodedata
 from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
 
-from budgetqa.errors import ConfigError
-from budgetqa.settings import Settings
+from budgetqa.core.errors import ConfigError
+from budgetqa.core.settings import Settings
 
 log = logging.getLogger(__name__)
 

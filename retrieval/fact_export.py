@@ -4,9 +4,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from budgetqa.errors import BudgetQAError
-from budgetqa.settings import Settings
-from retrieval.sqlite_store import SideStore, open_store
+from budgetqa.core.errors import BudgetQAError
+from budgetqa.core.settings import Settings
+from budgetqa.store.side_store import SideStore, open_store
 
 # Column order of exports: what, how much, where it was printed.
 EXPORT_COLUMNS = [
@@ -25,7 +25,7 @@ def canonical_item(item: str | None) -> str | None:
     """The vocabulary's name for an item typed by a person ('“三公”经费' -> '三公经费'); as typed if unknown."""
     if not item:
         return item
-    from ingest.vocabulary import get_vocabulary
+    from budgetqa.core.vocabulary import get_vocabulary
 
     found = get_vocabulary().match(item)
     return found.name if found else item

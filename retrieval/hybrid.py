@@ -10,12 +10,12 @@ import logging
 import threading
 from typing import Sequence
 
-from budgetqa.errors import ConfigError
-from budgetqa.records import Passage
-from budgetqa.settings import Settings
-from retrieval.lexical import LexicalIndex, Tokenizer, store_fingerprint
-from retrieval.normalize import expand_query, normalize_text
-from retrieval.vector_store import VectorStore
+from budgetqa.core.errors import ConfigError
+from budgetqa.core.records import Passage
+from budgetqa.core.settings import Settings
+from budgetqa.retrieval.lexical import LexicalIndex, Tokenizer, store_fingerprint
+from budgetqa.retrieval.normalize import expand_query, normalize_text
+from budgetqa.retrieval.vector_store import VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class Retriever:
         if not ranked:
             return ranked
         if self._reranker is None:
-            from retrieval.rerank import get_reranker
+            from budgetqa.retrieval.rerank import get_reranker
 
             self._reranker = get_reranker(self.settings.reranker_model)
         chunks = {c.id: c for c in self.side_store.chunks(ids=[cid for cid, _ in ranked])}

@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from retrieval.normalize import chunk_index_text, normalize_text, unquote_terms, vocabulary_terms
+from budgetqa.retrieval.normalize import chunk_index_text, normalize_text, unquote_terms, vocabulary_terms
 
 log = logging.getLogger(__name__)
 

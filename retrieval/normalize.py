@@ -4,7 +4,7 @@
 - NFKC per character (full-width digits/letters -> ASCII, Kangxi radicals from PDFs -> ideographs),
   except the usual Chinese punctuation, which is kept as printed;
 - runs of whitespace collapsed.
-Synonym groups come from the budget vocabulary (`ingest.vocabulary`) when it is available, with a
+Synonym groups come from the budget vocabulary (`budgetqa.core.vocabulary`) when it is available, with a
 small built-in fallback.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ _KEEP = set("，。、；：？！（）《》〈〉【】「」『』“”‘�
 _SPACES = re.compile(r"\s+")
 _QUOTED_TERM = re.compile(r"[“”\"‘’'「」『』]([\u4e00-\u9fff]{1,8})[“”\"‘’'「」『』]")
 
-# Used until (or when) ingest.vocabulary is not importable.
+# Used until (or when) budgetqa.core.vocabulary is not importable.
 _FALLBACK_GROUPS: list[list[str]] = [
     ["三公经费", "“三公”经费", "三公经费支出"],
     ["机关运行经费", "机关运行费"],
@@ -78,9 +78,9 @@ MAX_EXPANSIONS = 4  # synonyms added per matched item (broad items have a dozen 
 
 def _load_vocabulary() -> Any:
     try:
-        from ingest.vocabulary import get_vocabulary  # owned by ingest; optional here
+        from budgetqa.core.vocabulary import get_vocabulary  # owned by ingest; optional here
     except ImportError:
-        log.debug("ingest.vocabulary not available; using the built-in term list")
+        log.debug("budgetqa.core.vocabulary not available; using the built-in term list")
         return None
     try:
         return get_vocabulary()

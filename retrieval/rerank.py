@@ -5,7 +5,7 @@ import logging
 import threading
 from functools import lru_cache
 
-from retrieval.embeddings import load_local
+from budgetqa.retrieval.embeddings import load_local
 
 log = logging.getLogger(__name__)
 

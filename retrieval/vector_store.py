@@ -9,11 +9,11 @@ import logging
 from dataclasses import asdict, is_dataclass
 from typing import Any, Iterable, Protocol
 
-from budgetqa.errors import StoreError
-from budgetqa.records import Chunk
-from budgetqa.settings import Settings
-from retrieval.embeddings import Embedder
-from retrieval.normalize import chunk_index_text
+from budgetqa.core.errors import StoreError
+from budgetqa.core.records import Chunk
+from budgetqa.core.settings import Settings
+from budgetqa.retrieval.embeddings import Embedder
+from budgetqa.retrieval.normalize import chunk_index_text
 
 log = logging.getLogger(__name__)
 

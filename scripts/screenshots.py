@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from webui.browser import ask, chromium, serve, wait_app_ready, wait_grids, wait_idle  # noqa: E402
+from budgetqa.webui.browser import ask, chromium, serve, wait_app_ready, wait_grids, wait_idle  # noqa: E402
 
 log = logging.getLogger("screenshots")
 
@@ -28,8 +28,8 @@ Q_COMPARE = "示例区信访局2021年预算收入比2020年增加多少？"
 
 
 def build_store(folder: Path) -> Path:
-    from budgetqa.settings import Settings
-    from ingest.pipeline import Ingestor
+    from budgetqa.core.settings import Settings
+    from budgetqa.ingest.pipeline import Ingestor
 
     store = folder / "store"
     results = Ingestor(Settings(store=store, embedding_model="hash")).ingest([REPO / "samples" / "corpus"])

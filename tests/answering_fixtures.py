@@ -4,8 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from budgetqa.records import Chunk, DocMeta, Document, Fact, Page
-from retrieval.sqlite_store import SideStore
+from budgetqa.core.records import Chunk, DocMeta, Document, Fact, Page
+from budgetqa.store.side_store import SideStore
 
 _SCALE = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from budgetqa.settings import Settings
+from budgetqa.core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -10,9 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from budgetqa.settings import Settings
+from budgetqa.core.settings import Settings
 from tests.test_webui import _fact
-from webui import formatting as fmt
+from budgetqa.webui import formatting as fmt
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -27,7 +27,7 @@ DOC_2021 = "示例区信访局2021年部门预算.txt"
 
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory) -> Path:
-    from ingest.pipeline import Ingestor
+    from budgetqa.ingest.pipeline import Ingestor
 
     store = tmp_path_factory.mktemp("appstore") / "store"
     results = Ingestor(Settings(store=store, embedding_model="hash")).ingest([CORPUS])
@@ -156,9 +156,9 @@ def test_facts_page_filters_and_downloads(app_env):
 
 
 def test_facts_export_bytes(sample_store):
-    from retrieval.fact_export import fact_rows
-    from retrieval.sqlite_store import open_store
-    from webui.pages.facts import export_bytes
+    from budgetqa.retrieval.fact_export import fact_rows
+    from budgetqa.store.side_store import open_store
+    from budgetqa.webui.pages.facts import export_bytes
 
     rows = fact_rows(open_store(Settings(store=sample_store).sqlite_path), year=2021)
     csv = export_bytes(rows, ".csv").decode("utf-8-sig")
@@ -212,7 +212,7 @@ def test_kiosk_idle_reset(app_env):
 def test_kiosk_hides_error_details(app_env):
     app_env.setenv("BUDGETQA_MODE", "kiosk")
     at = _app().run()
-    import webui.services as services
+    import budgetqa.webui.services as services
 
     def broken(settings):
         raise RuntimeError("secret internal path /srv/x")
@@ -242,8 +242,8 @@ class _FixedEngine:
 
 
 def test_app_comparison_has_chart_and_arithmetic(app_env):
-    from budgetqa.records import Answer, Citation
-    import webui.services as services
+    from budgetqa.core.records import Answer, Citation
+    import budgetqa.webui.services as services
 
     facts = [_fact("示例区信访局", 2021, "80"), _fact("示例区信访局", 2020, "75")]
     answer = Answer(question="对比", answer="2021年比2020年多5万元。", status="answered", facts=facts,
@@ -303,7 +303,7 @@ def test_scope_with_no_documents_does_not_ask(app_env):
 
 
 def test_kiosk_settings_never_use_an_llm(monkeypatch):
-    from webui.services import load_settings
+    from budgetqa.webui.services import load_settings
 
     monkeypatch.setenv("BUDGETQA_LLM_BASE_URL", "http://localhost:1/v1")
     monkeypatch.setenv("BUDGETQA_MODE", "kiosk")
@@ -332,7 +332,7 @@ def test_kiosk_restart_button(app_env):
 
 
 def test_document_rows_flag_ocr_pages():
-    from webui.pages.documents import document_rows
+    from budgetqa.webui.pages.documents import document_rows
 
     doc = SimpleNamespace(id="d", name="扫描件.pdf", org=None, year=2024, kind="部门预算", format="pdf", pages=3,
                           tables=0, facts=0, chunks=1, warnings=["未能识别机构名称"], ingested_at="2024-01-01")

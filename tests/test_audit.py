@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from audit import audit_facts, export, findings_for_facts, notice_for, run_audit, to_json
-from audit.rules import RULES
-from budgetqa.records import Fact
+from budgetqa.audit import audit_facts, export, findings_for_facts, notice_for, run_audit, to_json
+from budgetqa.audit.rules import RULES
+from budgetqa.core.records import Fact
 from tests.conftest import pdf, seed
 
 _FACTORS = {"元": Decimal(1), "万元": Decimal(10000)}
@@ -216,8 +216,8 @@ def test_every_rule_is_declared_with_chinese_description_and_severity():
 # --- the shared corpus ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def corpus_findings():
-    from audit.measure import audit_file
-    from budgetqa.settings import Settings
+    from budgetqa.audit.measure import audit_file
+    from budgetqa.core.settings import Settings
 
     settings = Settings(embedding_model="hash")
     cache: dict[str, list] = {}
@@ -270,11 +270,11 @@ def test_finance_bureau_final_accounts_only_finding_is_its_printed_unit_slip(cor
 
 # --- store and command line ----------------------------------------------------------------------
 def test_run_audit_over_the_store_and_the_audit_command(settings, capsys):
-    from ingest.facts import extract_facts
-    from ingest.loader import load_document
-    from retrieval.sqlite_store import open_store
+    from budgetqa.ingest.facts import extract_facts
+    from budgetqa.ingest.loader import load_document
+    from budgetqa.store.side_store import open_store
 
-    from audit.command import run
+    from budgetqa.audit.command import run
 
     store = open_store(settings.sqlite_path)
     for prefix in ("001", "004"):
@@ -304,8 +304,8 @@ def test_a_part_larger_than_its_whole_in_a_table():
 
 
 def test_measure_builds_mutations_and_scores_predictions(tmp_path):
-    from audit.findings import Finding
-    from audit.measure import DEFAULT_LABELS, load_cases, score
+    from budgetqa.audit.findings import Finding
+    from budgetqa.audit.measure import DEFAULT_LABELS, load_cases, score
 
     cases = load_cases(DEFAULT_LABELS, tmp_path)
     mutated = [c for c in cases if c.name.startswith("mut_")]

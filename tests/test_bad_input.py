@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from budgetqa.errors import IngestError
-from ingest.loader import load_document
-from ingest.pdf import _needs_ocr
+from budgetqa.core.errors import IngestError
+from budgetqa.ingest.loader import load_document
+from budgetqa.ingest.pdf import _needs_ocr
 from tests import fixtures_bad as fx
 
 

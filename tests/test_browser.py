@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from budgetqa.settings import Settings
-from webui.browser import CHROMIUM
+from budgetqa.core.settings import Settings
+from budgetqa.webui.browser import CHROMIUM
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,7 +29,7 @@ def _require_browser() -> None:
 
 @pytest.fixture(scope="module")
 def browser_store(tmp_path_factory) -> Path:
-    from ingest.pipeline import Ingestor
+    from budgetqa.ingest.pipeline import Ingestor
 
     store = tmp_path_factory.mktemp("browserstore") / "store"
     results = Ingestor(Settings(store=store, embedding_model="hash")).ingest([REPO / "samples" / "corpus"])
@@ -39,7 +39,7 @@ def browser_store(tmp_path_factory) -> Path:
 
 def test_ask_in_the_browser(browser_store, tmp_path):
     _require_browser()
-    from webui.browser import ask, chromium, serve, wait_app_ready
+    from budgetqa.webui.browser import ask, chromium, serve, wait_app_ready
 
     t0 = time.monotonic()
     OUT.mkdir(exist_ok=True)

@@ -5,9 +5,9 @@ from functools import lru_cache
 
 import pytest
 
-from budgetqa.settings import Settings
-from ingest.chunker import HeadingReader, chunk_document, heading_level
-from ingest.loader import load_document
+from budgetqa.core.settings import Settings
+from budgetqa.ingest.chunker import HeadingReader, chunk_document, heading_level
+from budgetqa.ingest.loader import load_document
 from tests.conftest import PDFS, pdf, seed
 
 

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from budgetqa.cli import main
-from ingest.pipeline import Ingestor
+from budgetqa.ingest.pipeline import Ingestor
 from tests.conftest import seed
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from answering.conversation import Session
-from answering.engine import Engine
-from budgetqa.settings import Settings
+from budgetqa.answering.conversation import Session
+from budgetqa.answering.engine import Engine
+from budgetqa.core.settings import Settings
 from tests.answering_fixtures import build_store
 
 

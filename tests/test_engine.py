@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from answering.engine import Engine
+from budgetqa.answering.engine import Engine
 from budgetqa.evaluation import load_items, run_eval
-from budgetqa.settings import Settings
+from budgetqa.core.settings import Settings
 from tests.answering_fixtures import build_store
 from tests.conftest import DEV_SET, SEEDS, pdf
 
@@ -60,7 +60,7 @@ def test_passage_answer_quotes_the_sentence_of_the_named_org(small):
 
 @pytest.fixture(scope="module")
 def corpus_engine(tmp_path_factory):
-    from ingest.pipeline import Ingestor
+    from budgetqa.ingest.pipeline import Ingestor
 
     settings = Settings(store=tmp_path_factory.mktemp("e2e") / "store", embedding_model="hash")
     results = Ingestor(settings).ingest(sorted(SEEDS.glob("*.txt")) + [pdf("商务委员会25年预算")])

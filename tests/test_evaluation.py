@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from budgetqa.evaluation import EvalReport, format_report, run_eval, score_item
-from budgetqa.records import Answer, Citation
+from budgetqa.core.records import Answer, Citation
 
 
 def _answer(text="", status="answered", facts=None, cites=None, computed=None):

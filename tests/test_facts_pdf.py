@@ -1,4 +1,4 @@
-"""Fact extraction on real PDFs, loaded through ingest.loader.load_document (pdfplumber)."""
+"""Fact extraction on real PDFs, loaded through budgetqa.ingest.loader.load_document (pdfplumber)."""
 from __future__ import annotations
 
 import json
@@ -8,10 +8,10 @@ from functools import lru_cache
 
 import pytest
 
-from budgetqa.records import Fact
-from budgetqa.settings import Settings
-from ingest.facts import extract_facts
-from ingest.loader import load_document
+from budgetqa.core.records import Fact
+from budgetqa.core.settings import Settings
+from budgetqa.ingest.facts import extract_facts
+from budgetqa.ingest.loader import load_document
 from tests.conftest import DEV_SET, PDFS, pdf
 
 pytest.importorskip("pdfplumber")

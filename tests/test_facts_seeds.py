@@ -7,11 +7,11 @@ from functools import lru_cache
 
 import pytest
 
-from budgetqa.records import DocMeta, Fact
-from budgetqa.settings import Settings
-from ingest.facts import extract_facts
-from ingest.loader import load_document
-from ingest.numbers import parse_number
+from budgetqa.core.records import DocMeta, Fact
+from budgetqa.core.settings import Settings
+from budgetqa.ingest.facts import extract_facts
+from budgetqa.ingest.loader import load_document
+from budgetqa.core.numbers import parse_number
 from tests.conftest import DEV_SET, seed
 
 # metadata pinned here so that these tests exercise extraction only (ingest/metadata.py has its own tests)
@@ -281,7 +281,7 @@ def test_no_duplicate_facts():
 @pytest.mark.parametrize("text, code", [("210110 1", "2101101"), ("301 2", "30102"), ("2010 1", "20101"),
                                         ("20101 1", "2010101"), ("301", None), ("2021 12", None)])
 def test_split_codes_are_repaired_whatever_their_form(text, code):
-    from ingest.table_facts import repair_code
+    from budgetqa.ingest.table_facts import repair_code
 
     assert repair_code(text) == code
 
@@ -295,7 +295,7 @@ def test_split_codes_are_repaired_whatever_their_form(text, code):
     ("支出决算表", "支出总表"), ("财政拨款“三公”经费支出决算表", "三公经费表"),
 ])
 def test_statement_names(title, statement):
-    from ingest.table_layout import statement_name
+    from budgetqa.ingest.table_layout import statement_name
 
     assert statement_name(title, []) == statement
 
@@ -307,16 +307,16 @@ def test_statement_names(title, statement):
     ("“三公”经费预算数/公务用车购置及运维费/运维费", "公务用车运行维护费"),
 ])
 def test_multi_row_headers_name_the_sub_item(column, item):
-    from ingest.table_facts import _column_item
-    from ingest.vocabulary import get_vocabulary
+    from budgetqa.ingest.table_facts import _column_item
+    from budgetqa.core.vocabulary import get_vocabulary
 
     assert _column_item(get_vocabulary(), column, "三公经费表").name == item
 
 
 def test_a_code_in_the_code_position_is_never_a_value():
     """A blank form: '205 | 教育支出 | | ' rows, and the '合计' row right under the header."""
-    from budgetqa.records import DocMeta, Document, Page, Table
-    from ingest.facts import extract_facts
+    from budgetqa.core.records import DocMeta, Document, Page, Table
+    from budgetqa.ingest.facts import extract_facts
 
     rows = [["项目", "", "本年收入合计", "财政拨款收入"], ["功能分类科目编码", "科目名称", "", ""],
             ["合计", "", "", ""], ["205", "教育支出", "", ""], ["20502", "普通教育", "", ""],

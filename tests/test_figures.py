@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from answering.catalog import Catalog
-from answering.figures import FigureAnswerer
-from answering.question import parse_question
+from budgetqa.answering.catalog import Catalog
+from budgetqa.answering.figures import FigureAnswerer
+from budgetqa.answering.question import parse_question
 from tests.answering_fixtures import build_store
 
 
@@ -125,8 +125,8 @@ def test_text_questions_are_left_to_passages(fa):
 
 def test_a_count_question_is_never_answered_with_money():
     """'因公出国多少人次' must not be answered with the 因公出国（境）费 0.00万元 (a money fact)."""
-    from answering.question import ParsedQuestion
-    from answering.select import rank
+    from budgetqa.answering.question import ParsedQuestion
+    from budgetqa.answering.select import rank
     from tests.answering_fixtures import fact
 
     money = fact("d" * 64, "因公出国（境）费", "0.00", item="因公出国（境）费", statement="三公经费表")

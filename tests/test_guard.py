@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from answering.guard import AllowedNumbers, GuardRejected, StreamGuard, check_answer, strip_reasoning
-from answering.numbers_in_text import citation_markers, find_numbers
-from budgetqa.records import Answer, Chunk, Citation, Passage
+from budgetqa.answering.guard import AllowedNumbers, GuardRejected, StreamGuard, check_answer, strip_reasoning
+from budgetqa.answering.numbers_in_text import citation_markers, find_numbers
+from budgetqa.core.records import Answer, Chunk, Citation, Passage
 
 
 def nums(text):

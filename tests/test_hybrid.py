@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from budgetqa.errors import ConfigError
-from budgetqa.records import Chunk, DocMeta, Document, Page
-from budgetqa.settings import Settings
-from retrieval.bench import bench_queries
-from retrieval.embeddings import get_embedder
-from retrieval.evaluate import EvalItem, evaluate_retrieval, format_report
-from retrieval.hybrid import Retriever, rrf_fuse
-from retrieval.lexical import LexicalIndex, Tokenizer
-from retrieval.sqlite_store import SideStore
-from retrieval.vector_store import ChromaVectorStore
+from budgetqa.core.errors import ConfigError
+from budgetqa.core.records import Chunk, DocMeta, Document, Page
+from budgetqa.core.settings import Settings
+from budgetqa.retrieval.bench import bench_queries
+from budgetqa.retrieval.embeddings import get_embedder
+from budgetqa.retrieval.evaluate import EvalItem, evaluate_retrieval, format_report
+from budgetqa.retrieval.hybrid import Retriever, rrf_fuse
+from budgetqa.retrieval.lexical import LexicalIndex, Tokenizer
+from budgetqa.store.side_store import SideStore
+from budgetqa.retrieval.vector_store import ChromaVectorStore
 
 LUQUAN, GUANGYANG, SHANGWU = "1" * 64, "2" * 64, "3" * 64
 DOCS = {

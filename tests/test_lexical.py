@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from budgetqa.records import Chunk, DocMeta, Document, Page
-from retrieval.lexical import LexicalIndex, Tokenizer, store_fingerprint
-from retrieval.normalize import chunk_index_text, expand_query, normalize_text, unquote_terms
-from retrieval.sqlite_store import SideStore
+from budgetqa.core.records import Chunk, DocMeta, Document, Page
+from budgetqa.retrieval.lexical import LexicalIndex, Tokenizer, store_fingerprint
+from budgetqa.retrieval.normalize import chunk_index_text, expand_query, normalize_text, unquote_terms
+from budgetqa.store.side_store import SideStore
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from answering import llm, synthesis
-from answering.synthesis import NOTICE_GUARD, NOTICE_UNAVAILABLE, maybe_synthesize
-from budgetqa.records import Answer, Chunk, Citation, Passage
+from budgetqa.answering import llm, synthesis
+from budgetqa.answering.synthesis import NOTICE_GUARD, NOTICE_UNAVAILABLE, maybe_synthesize
+from budgetqa.core.records import Answer, Chunk, Citation, Passage
 
 TEMPLATE = "鹿泉区信访局2021年三公经费为80.00万元。"
 FACT_CITATION = Citation("鹿泉区信访局2021年部门预算.pdf", 5, "三公经费表 / 合计 / 本年", "合计 80.00 0.00 30.00 50.00")
@@ -77,7 +77,7 @@ def test_unit_conversions_are_allowed(monkeypatch, settings, written):
 def test_invented_number_never_reaches_the_user(monkeypatch, settings, caplog):
     text = "2021年三公经费为80万元[1]。其中公务接待费为12.34万元[1]。"
     use_model(monkeypatch, FakeListChatModel(responses=[text]))
-    with caplog.at_level(logging.WARNING, logger="answering.synthesis"):
+    with caplog.at_level(logging.WARNING, logger="budgetqa.answering.synthesis"):
         result, streamed = run(settings)
     assert result.mode == "llm_fallback" and result.answer == TEMPLATE
     assert result.notices == [NOTICE_GUARD]

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from budgetqa.records import Document, Table
-from budgetqa.settings import Settings
-from ingest.loader import load_document
-from ingest.pdf import clean_cell
-from ingest.xlsx import render_number
+from budgetqa.core.records import Document, Table
+from budgetqa.core.settings import Settings
+from budgetqa.ingest.loader import load_document
+from budgetqa.ingest.pdf import clean_cell
+from budgetqa.ingest.xlsx import render_number
 from tests import fixtures_bad as fx
 from tests.conftest import PDFS, pdf, seed
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from budgetqa.records import DocMeta, Document, Page
-from ingest.loader import load_document
-from ingest.metadata import infer_metadata
+from budgetqa.core.records import DocMeta, Document, Page
+from budgetqa.ingest.loader import load_document
+from budgetqa.ingest.metadata import infer_metadata
 from tests.conftest import pdf, seed
 from tests.test_loaders import load  # shared per-session cache of loaded documents
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.numbers import find_numbers, is_money_unit, is_not_disclosed, parse_number, to_yuan
+from budgetqa.core.numbers import find_numbers, is_money_unit, is_not_disclosed, parse_number, to_yuan
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_find_numbers_across_pdf_line_breaks_and_chinese_numerals():
 
 
 def test_bare_wan_before_punctuation_is_wan_yuan_but_not_before_a_count_word():
-    from ingest.numbers import find_numbers
+    from budgetqa.core.numbers import find_numbers
 
     found = [(n.text, n.unit) for n in find_numbers("项目总预算2921.00万，其中支持外贸发展370.00万。发放1万份")]
     assert ("2921.00万", "万元") in found and ("370.00万", "万元") in found

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from answering.catalog import Catalog
-from answering.engine import Engine
-from answering.passages import PassageAnswerer, line_width, paragraphs, split_sentences, text_units
-from answering.question import parse_question
-from answering.render import display_quote
-from budgetqa.settings import Settings
-from retrieval.sqlite_store import SideStore
+from budgetqa.answering.catalog import Catalog
+from budgetqa.answering.engine import Engine
+from budgetqa.answering.passages import PassageAnswerer, line_width, paragraphs, split_sentences, text_units
+from budgetqa.answering.question import parse_question
+from budgetqa.answering.render import display_quote
+from budgetqa.core.settings import Settings
+from budgetqa.store.side_store import SideStore
 from tests.answering_fixtures import add_doc, build_store
 
 # A final-accounts PDF page: lines wrap at the text width (about 40 characters here).
@@ -321,8 +321,8 @@ def test_an_unresolved_phrase_stays_in_the_question(fin):
 
 
 def test_a_list_items_number_is_no_figure():
-    from answering.engine import _quote_has_figure
-    from budgetqa.records import Answer, Citation
+    from budgetqa.answering.engine import _quote_has_figure
+    from budgetqa.core.records import Answer, Citation
 
     def answer(quote: str) -> Answer:
         return Answer(question="q", answer="a", status="answered", citations=[Citation("d.pdf", 4, "正文", quote)])

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from budgetqa.cli import main
-from ingest import pipeline as pipeline_mod
-from ingest.pipeline import Ingestor
-from retrieval.sqlite_store import SideStore
+from budgetqa.ingest import pipeline as pipeline_mod
+from budgetqa.ingest.pipeline import Ingestor
+from budgetqa.store.side_store import SideStore
 from tests.conftest import SEEDS, seed
 
 

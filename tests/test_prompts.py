@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from answering.synthesis import build_messages, build_sources
-from budgetqa.errors import ConfigError
-from budgetqa.records import Answer, Chunk, Citation, Passage
-from prompts import load_prompt
+from budgetqa.answering.synthesis import build_messages, build_sources
+from budgetqa.core.errors import ConfigError
+from budgetqa.core.records import Answer, Chunk, Citation, Passage
+from budgetqa.prompts import load_prompt
 
 USER_VALUES = dict(sources="[1] ...", question="问题", template_answer="答案", computed="无")
 

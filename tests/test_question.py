@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from answering.catalog import Catalog, align
-from answering.question import parse_question
-from budgetqa.records import StoredDocument
+from budgetqa.answering.catalog import Catalog, align
+from budgetqa.answering.question import parse_question
+from budgetqa.core.records import StoredDocument
 
 ORGS = [
     ("高新区群众工作中心", 2021, "部门预算"),

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from budgetqa.errors import StoreError
-from budgetqa.records import Chunk
-from budgetqa.settings import Settings
-from retrieval.embeddings import HashEmbedder, get_embedder
-from retrieval.vector_store import ChromaVectorStore
+from budgetqa.core.errors import StoreError
+from budgetqa.core.records import Chunk
+from budgetqa.core.settings import Settings
+from budgetqa.retrieval.embeddings import HashEmbedder, get_embedder
+from budgetqa.retrieval.vector_store import ChromaVectorStore
 
 DOC_A = "a" * 64
 DOC_B = "b" * 64

@@ -1,7 +1,7 @@
 """Canonical items and synonyms (ingest/vocabulary.py + ingest/data/vocabulary.yaml)."""
 import pytest
 
-from ingest.vocabulary import get_vocabulary, normalize_label
+from budgetqa.core.vocabulary import get_vocabulary, normalize_label
 
 SZB_CLASSES = [  # the 类 rows of a 收支总表
     "一般公共服务支出", "外交支出", "国防支出", "公共安全支出", "教育支出", "科学技术支出", "文化旅游体育与传媒支出",

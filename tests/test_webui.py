@@ -8,11 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from webui import formatting as fmt
-from webui import scope, uploads
-from webui.highlight import highlight_html, target_values
-from webui.kiosk import IdleTimer, RateLimiter, check_question
-from webui.page_image import render_page_png
+from budgetqa.webui import formatting as fmt
+from budgetqa.webui import scope, uploads
+from budgetqa.webui.highlight import highlight_html, target_values
+from budgetqa.webui.kiosk import IdleTimer, RateLimiter, check_question
+from budgetqa.webui.page_image import render_page_png
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_PDF = REPO / "samples" / "corpus" / "示例区商务委员会2021年部门预算.pdf"

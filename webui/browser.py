@@ -17,7 +17,7 @@ from typing import Iterator
 
 log = logging.getLogger(__name__)
 
-REPO = Path(__file__).resolve().parents[1]
+APP_SCRIPT = Path(__file__).resolve().with_name("main.py")  # the Streamlit script (budgetqa.webui.main)
 CHROMIUM = os.environ.get("BUDGETQA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -33,10 +33,10 @@ def free_port() -> int:
 def serve(env: dict[str, str], timeout_s: float = 40.0, log_path: Path | None = None) -> Iterator[str]:
     """`streamlit run app.py` in a child process with extra env; yields the base URL; stops it after."""
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     out = open(log_path, "wb") if log_path else subprocess.DEVNULL
-    proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, timeout_s)

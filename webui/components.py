@@ -6,9 +6,9 @@ from typing import Any
 
 import streamlit as st
 
-from webui import formatting as fmt
-from webui.highlight import highlight_html
-from webui.page_image import render_page_png
+from budgetqa.webui import formatting as fmt
+from budgetqa.webui.highlight import highlight_html
+from budgetqa.webui.page_image import render_page_png
 
 log = logging.getLogger(__name__)
 

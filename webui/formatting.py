@@ -8,7 +8,7 @@ from dataclasses import asdict, is_dataclass
 from decimal import Decimal
 from typing import Any, Iterable
 
-from webui.highlight import target_values, to_decimal
+from budgetqa.webui.highlight import target_values, to_decimal
 
 STATUS_LABELS = {
     "answered": "已回答",

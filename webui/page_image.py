@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from webui.highlight import NUMBER_RE, matches
+from budgetqa.webui.highlight import NUMBER_RE, matches
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from budgetqa.settings import Settings
+from budgetqa.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def _from_key(key: str) -> Settings:
 
 @st.cache_resource(show_spinner="正在加载问答引擎……")
 def _engine(key: str) -> Any:
-    from answering.engine import Engine
+    from budgetqa.answering.engine import Engine
 
     settings = _from_key(key)
     log.info("loading engine on store %s (embedding %s, mode %s)", settings.store, settings.embedding_model,
@@ -72,7 +72,7 @@ def engine(settings: Settings) -> Any:
 
 @st.cache_resource(show_spinner=False)
 def _side_store(sqlite_path: str) -> Any:
-    from retrieval.sqlite_store import open_store
+    from budgetqa.store.side_store import open_store
 
     return open_store(sqlite_path)
 
@@ -84,7 +84,7 @@ def store(settings: Settings) -> Any:
 
 @st.cache_resource(show_spinner="正在准备导入……")
 def _ingestor(key: str) -> Any:
-    from ingest.pipeline import Ingestor
+    from budgetqa.ingest.pipeline import Ingestor
 
     # its own SQLite connection: a write transaction must not interleave with the pages' reads
     return Ingestor(_from_key(key))
@@ -95,11 +95,11 @@ def ingestor(settings: Settings) -> Any:
 
 
 def new_session() -> Any:
-    """A follow-up state for one browser session, or None while answering.conversation is not there."""
+    """A follow-up state for one browser session, or None while budgetqa.answering.conversation is not there."""
     try:
-        from answering.conversation import Session
+        from budgetqa.answering.conversation import Session
     except ImportError:
-        log.warning("answering.conversation is missing: follow-up questions are not resolved")
+        log.warning("budgetqa.answering.conversation is missing: follow-up questions are not resolved")
         return None
     return Session()
 

@@ -6,14 +6,14 @@ from typing import Any
 
 import streamlit as st
 
-from budgetqa.settings import Settings
-from webui import services
-from webui.kiosk import IdleTimer, RateLimiter
+from budgetqa.core.settings import Settings
+from budgetqa.webui import services
+from budgetqa.webui.kiosk import IdleTimer, RateLimiter
 
 log = logging.getLogger(__name__)
 
 HISTORY = "bqa_history"  # list of {"role": "user"|"assistant", "text": str, "answer": dict|None}
-SESSION = "bqa_session"  # answering.conversation.Session (follow-up state)
+SESSION = "bqa_session"  # budgetqa.answering.conversation.Session (follow-up state)
 LIMITER = "bqa_limiter"
 IDLE = "bqa_idle"
 PENDING = "bqa_pending"  # question chosen by clicking an example

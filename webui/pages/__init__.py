@@ -1,2 +1,2 @@
-"""App pages: each module has `render()`; app.py registers the files with st.Page(path), and a page file run
-as a script calls its own module's `render()`."""
+"""App pages: each module has `render()` and runs it when Streamlit executes the file as a page script
+(registered by path in budgetqa.webui.main)."""

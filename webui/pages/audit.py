@@ -6,8 +6,8 @@ from typing import Any
 
 import streamlit as st
 
-from webui import components, formatting as fmt, services
-from webui.highlight import target_values
+from budgetqa.webui import components, formatting as fmt, services
+from budgetqa.webui.highlight import target_values
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def group_findings(findings: list[Any]) -> dict[str, list[Any]]:
 def rule_titles() -> dict[str, str]:
     """Chinese rule names by rule id ('sangong_sum' -> '“三公”经费合计与分项'), when the audit declares them."""
     try:
-        from audit import RULES
+        from budgetqa.audit import RULES
     except ImportError:
         return {}
     return {getattr(r, "id", ""): getattr(r, "title", "") for r in RULES}
@@ -36,7 +36,7 @@ def rule_titles() -> dict[str, str]:
 
 def _load_run_audit():
     try:
-        from audit import run_audit
+        from budgetqa.audit import run_audit
     except ImportError:
         return None
     return run_audit
@@ -45,8 +45,8 @@ def _load_run_audit():
 @st.cache_data(show_spinner="正在审核……", max_entries=16)
 def _audit(sqlite_path: str, fingerprint: str, doc_names: tuple[str, ...]) -> list:
     """Findings of the chosen documents; recomputed when the store's documents change (fingerprint)."""
-    from audit import run_audit
-    from retrieval.sqlite_store import open_store
+    from budgetqa.audit import run_audit
+    from budgetqa.store.side_store import open_store
 
     store = open_store(sqlite_path)
     try:
@@ -137,6 +137,6 @@ def _finding(f: Any, titles: dict[str, str], by_name: dict) -> None:
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script: use the module itself
-    from webui.pages import audit
+    from budgetqa.webui.pages import audit
 
     audit.render()

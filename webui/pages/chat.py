@@ -6,8 +6,8 @@ import time
 
 import streamlit as st
 
-from webui import components, formatting as fmt, scope, services, state
-from webui.kiosk import check_question
+from budgetqa.webui import components, formatting as fmt, scope, services, state
+from budgetqa.webui.kiosk import check_question
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +161,6 @@ def _idle_watch(timeout_s: int) -> None:
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script: use the module itself
-    from webui.pages import chat
+    from budgetqa.webui.pages import chat
 
     chat.render()

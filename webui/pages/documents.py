@@ -5,7 +5,7 @@ import logging
 
 import streamlit as st
 
-from webui import services
+from budgetqa.webui import services
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,6 @@ def render() -> None:
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script: use the module itself
-    from webui.pages import documents
+    from budgetqa.webui.pages import documents
 
     documents.render()

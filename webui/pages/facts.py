@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from webui import services
+from budgetqa.webui import services
 
 log = logging.getLogger(__name__)
 
@@ -17,8 +17,8 @@ MAX_ROWS_SHOWN = 5000
 
 
 def export_bytes(rows: list[dict], suffix: str) -> bytes:
-    """The rows exported by retrieval.fact_export (same columns as `budgetqa facts --out`)."""
-    from retrieval.fact_export import export_facts
+    """The rows exported by budgetqa.retrieval.fact_export (same columns as `budgetqa facts --out`)."""
+    from budgetqa.retrieval.fact_export import export_facts
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"facts{suffix}"
@@ -41,7 +41,7 @@ def display_row(row: dict, headers: dict[str, str]) -> dict:
 
 
 def render() -> None:
-    from retrieval.fact_export import HEADERS_ZH, fact_rows
+    from budgetqa.retrieval.fact_export import HEADERS_ZH, fact_rows
 
     settings = services.load_settings()
     store = services.store(settings)
@@ -79,6 +79,6 @@ def render() -> None:
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script: use the module itself
-    from webui.pages import facts
+    from budgetqa.webui.pages import facts
 
     facts.render()

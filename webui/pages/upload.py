@@ -5,7 +5,7 @@ import logging
 
 import streamlit as st
 
-from webui import services, uploads
+from budgetqa.webui import services, uploads
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,6 @@ def _name(path: str) -> str:
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script: use the module itself
-    from webui.pages import upload
+    from budgetqa.webui.pages import upload
 
     upload.render()

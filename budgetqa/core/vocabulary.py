@@ -2,7 +2,7 @@
 
 API
 ---
-    from ingest.vocabulary import get_vocabulary, normalize_label
+    from budgetqa.core.vocabulary import get_vocabulary, normalize_label
 
     voc = get_vocabulary()                 # loaded once per process (cached)
 
@@ -222,5 +222,5 @@ class Vocabulary:
 
 @lru_cache(maxsize=1)
 def get_vocabulary() -> Vocabulary:
-    text = resources.files("ingest").joinpath("data/vocabulary.yaml").read_text(encoding="utf-8")
+    text = resources.files("budgetqa.core").joinpath("data/vocabulary.yaml").read_text(encoding="utf-8")
     return Vocabulary(yaml.safe_load(text))

@@ -12,8 +12,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from budgetqa.errors import StoreError
-from budgetqa.records import Chunk, Document, Fact, StoredDocument
+from budgetqa.core.errors import StoreError
+from budgetqa.core.records import Chunk, Document, Fact, StoredDocument
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ _FACT_COLUMNS = (
 def _migrations() -> list[tuple[int, str, str]]:
     """(number, name, sql) of every migration file, in order."""
     out = []
-    for entry in resources.files("retrieval").joinpath("migrations").iterdir():
+    for entry in resources.files("budgetqa.store").joinpath("migrations").iterdir():
         if entry.name.endswith(".sql"):
             number = int(entry.name.split("_", 1)[0])
             out.append((number, entry.name, entry.read_text(encoding="utf-8")))

@@ -90,7 +90,7 @@ class Settings(BaseSettings):
 
     # --- sample corpus -----------------------------------------------------------------
     sample_dir: Path = Field(
-        Path(__file__).resolve().parent.parent / "samples",
+        Path("samples"),
         description="Folder of the bundled sample corpus ingested by the run command when the store is empty.",
     )
 

@@ -1,0 +1,1 @@
+"""Core of budgetqa: records, settings, errors, the budget vocabulary and the one number/unit reader."""

@@ -1,0 +1,1 @@
+"""Storage: the SQLite side store (documents, pages, chunks, facts) with numbered migrations."""
