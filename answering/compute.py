@@ -8,93 +8,25 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from budgetqa.answering import render
+from budgetqa.answering.interpret import interpretation
 from budgetqa.answering.lookup import Found
+from budgetqa.answering.operands import (
+    MONEY, Operand, common_unit, computed_answer, find_operand, missing, pct,
+)
+from budgetqa.answering.series import ranking, total, trend
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.core.records import Answer, Fact
+from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
 
-MONEY = render.MONEY_UNITS
 _DOWN = re.compile(r"减少|下降|降低|压减|减|缩减|回落")
 
 
-@dataclass
-class Operand:
-    found: Found
-
-    @property
-    def fact(self) -> Fact:
-        return self.found.fact
-
-    def amount(self, unit: str) -> Decimal:
-        f = self.fact
-        if unit in MONEY and f.value_yuan is not None:
-            return f.value_yuan / MONEY[unit]
-        return f.value
-
-    def label(self, fa) -> str:
-        year = render.year_text(self.found.year)
-        return f"{self.found.org}{year}{render.fact_label(self.fact)}"
-
-
-def _unit(ops: list[Operand], asked: str | None) -> str | None:
-    """Common display unit of the operands, None when they cannot be combined."""
-    units = {o.fact.unit for o in ops}
-    if all(o.fact.value_yuan is not None for o in ops):
-        if asked in MONEY:
-            return asked
-        return units.pop() if len(units) == 1 else "万元"
-    return units.pop() if len(units) == 1 else None
-
-
 def compute(fa, pq: ParsedQuestion) -> Answer | None:
-    from budgetqa.answering.series import ranking, total, trend
-
     handler = {"difference": change, "growth": change, "share": share, "sum": total, "ranking": ranking,
                "trend": trend}[pq.intent]
     return handler(fa, pq)
-
-
-# --- helpers ------------------------------------------------------------------------------
-
-def _answer(fa, pq: ParsedQuestion, headline: str, ops: list[Operand], arithmetic: str, orgs: list[str],
-            notes: list[str] | None = None, computed: bool = True) -> Answer:
-    from budgetqa.answering.figures import interpretation
-
-    first, _, rest = headline.partition("\n")
-    lines = [first + (render.COMPUTED if computed else "")] + ([rest] if rest else [])
-    if arithmetic:
-        lines.append(f"计算：{arithmetic}")
-    lines.append("依据：")
-    cites, facts = [], []
-    for o in ops:
-        c = fa.finder.citation(o.fact)
-        lines.append(f"- {o.label(fa)}：{render.printed(o.fact)}（{render.where(c)}）")
-        cites.append(c)
-        facts.append(fa.finder.fact_dict(o.found.org, o.found.year, o.fact))
-    lines.extend(notes or [])
-    return Answer(question=pq.text, answer="\n".join(lines), status="answered", facts=facts, citations=cites,
-                  interpretation=interpretation(pq, orgs), computed=arithmetic or None, notices=list(notes or []))
-
-
-def _find_for(fa, org: str, pq: ParsedQuestion, year: int | None, notes: list[str], **kw) -> Found | None:
-    found = fa.finder.find(org, pq, year=year, **kw)
-    if found is None and year is not None and year not in fa.catalog.years(org):
-        found = fa.finder.find(org, pq, year=None, **kw)
-        if found is not None:
-            notes.append(f"注意：{org}没有{year}年的文件，使用其{found.year}年数据。")
-    return found
-
-
-def _pct(a: Decimal, b: Decimal) -> Decimal | None:
-    try:
-        return (a / b * 100).quantize(Decimal("0.01"))
-    except (InvalidOperation, ZeroDivisionError):
-        return None
-
-
-def _missing(fa, pq: ParsedQuestion, org: str | None) -> Answer:
-    return fa.not_found(pq, org)
 
 
 # --- difference / growth -------------------------------------------------------------------
@@ -108,23 +40,23 @@ def change(fa, pq: ParsedQuestion) -> Answer | None:
     notes: list[str] = []
     growth = pq.intent == "growth"
     if len(orgs) >= 2:
-        a = _find_for(fa, orgs[0], pq, pq.year, notes)
-        b = _find_for(fa, orgs[1], pq, pq.year, notes)
+        a = find_operand(fa, orgs[0], pq, pq.year, notes)
+        b = find_operand(fa, orgs[1], pq, pq.year, notes)
         if not a or not b:
-            return _missing(fa, pq, orgs[1] if a else orgs[0])
+            return missing(fa, pq, orgs[1] if a else orgs[0])
         return _compare(fa, pq, Operand(a), Operand(b), orgs, growth, notes)
     org = orgs[0]
     if len(pq.years) >= 2:
         late, early = max(pq.years[:2]), min(pq.years[:2])
         a, b = fa.finder.find(org, pq, year=late), fa.finder.find(org, pq, year=early)
         if not a or not b:
-            return _missing(fa, pq, org)
+            return missing(fa, pq, org)
         return _compare(fa, pq, Operand(a), Operand(b), orgs, growth, notes)
     if len(pq.items) >= 2 and not pq.compare_with_previous:
         a = fa.finder.find(org, pq, year=pq.year, items=[pq.items[0]])
         b = fa.finder.find(org, pq, year=pq.year, items=[pq.items[1]])
         if not a or not b:
-            return _missing(fa, pq, org)
+            return missing(fa, pq, org)
         return _compare(fa, pq, Operand(a), Operand(b), orgs, growth, notes)
     # against the previous year: a change stated in the document first
     stated = fa.finder.find(org, pq, year=pq.year, period="change_pct" if growth else "change")
@@ -134,7 +66,7 @@ def change(fa, pq: ParsedQuestion) -> Answer | None:
     if stated is not None:
         return _stated(fa, pq, stated, cur, org, growth)
     if cur is None:
-        return _missing(fa, pq, org)
+        return missing(fa, pq, org)
     prev = None
     if cur.doc_year is not None:
         prev = fa.finder.find(org, pq, year=cur.doc_year - 1)
@@ -148,13 +80,13 @@ def change(fa, pq: ParsedQuestion) -> Answer | None:
 
 
 def _compare(fa, pq, a: Operand, b: Operand, orgs, growth: bool, notes: list[str]) -> Answer | None:
-    unit = _unit([a, b], pq.unit)
+    unit = common_unit([a, b], pq.unit)
     if unit is None:
         return None
     x, y = a.amount(unit), b.amount(unit)
     diff = x - y
     if growth:
-        pct = _pct(diff, y)
+        pct = pct(diff, y)
         if pct is None:
             return None
         word = "增长" if pct >= 0 else "下降"
@@ -167,12 +99,10 @@ def _compare(fa, pq, a: Operand, b: Operand, orgs, growth: bool, notes: list[str
             word = "多" if diff > 0 else "少"
             head = f"{a.label(fa)}比{b.label(fa)}{word}{render.fmt_number(abs(diff))}{unit}。"
         arith = f"{render.fmt_number(x)} − {render.fmt_number(y)} = {render.fmt_number(diff)}（{unit}）"
-    return _answer(fa, pq, head, [a, b], arith, orgs, notes)
+    return computed_answer(fa, pq, head, [a, b], arith, orgs, notes)
 
 
 def _stated(fa, pq, stated: Found, cur: Found | None, org: str, growth: bool) -> Answer:
-    from budgetqa.answering.figures import interpretation
-
     f = stated.fact
     label = render.fact_label(f)
     if f.value < 0 or _DOWN.search(label):
@@ -197,7 +127,7 @@ def _stated(fa, pq, stated: Found, cur: Found | None, org: str, growth: bool) ->
     cites = [cite]
     if cur is not None and growth and f.period == "change" and cur.fact.unit == f.unit:
         base = cur.fact.value - (-abs(f.value) if down else abs(f.value))
-        pct = _pct(-abs(f.value) if down else abs(f.value), base)
+        pct = pct(-abs(f.value) if down else abs(f.value), base)
         if pct is not None:
             lines.insert(1, f"折合{'下降' if down else '增长'}{render.fmt_number(abs(pct))}%{render.COMPUTED}"
                             f"（{render.printed(cur.fact)}与上年数之差按披露的增减额计算）。")
@@ -215,8 +145,6 @@ def _near(f: Fact) -> str:
 
 
 def _missing_previous(fa, pq, cur: Found, org: str) -> Answer:
-    from budgetqa.answering.figures import interpretation
-
     c = fa.finder.citation(cur.fact)
     text = (f"未找到{org}{render.year_text((cur.doc_year or 1) - 1)}的对应数据，无法计算增减（未披露）。"
             f"已知{render.year_text(cur.year)}{render.fact_label(cur.fact)}为{render.printed(cur.fact)}（{render.where(c)}）。")
@@ -235,7 +163,7 @@ def share(fa, pq: ParsedQuestion) -> Answer | None:
         return None
     num = fa.finder.find(org, pq, year=pq.year, items=[pq.items[0]])
     if num is None:
-        return _missing(fa, pq, org)
+        return missing(fa, pq, org)
     money = [s for s in num.ranked if s.fact.unit != "%"]
     pct = [s for s in num.ranked if s.fact.unit == "%" and s.item_hits]
     if not money:
@@ -249,30 +177,25 @@ def share(fa, pq: ParsedQuestion) -> Answer | None:
         found_pct = Found(org, num.year, num.doc_year, pct[0], [])
         if num.fact.quote and num.fact.table_index is None:
             notes.append(f"原文：“{render.short_quote(num.fact.quote)}”")
-        return _answer(fa, pq, head, ops + [Operand(found_pct)], "", orgs, notes, computed=False)
+        return computed_answer(fa, pq, head, ops + [Operand(found_pct)], "", orgs, notes, computed=False)
     den_items = [pq.items[1]] if len(pq.items) >= 2 else _denominators(pq.items[0])
     den = fa.finder.find(org, pq, year=num.doc_year, items=den_items)
     if den is None or den.fact is num.fact:
-        return _missing(fa, pq, org)
-    unit = _unit([ops[0], Operand(den)], pq.unit)
+        return missing(fa, pq, org)
+    unit = common_unit([ops[0], Operand(den)], pq.unit)
     if unit is None:
         return None
     x, y = ops[0].amount(unit), Operand(den).amount(unit)
-    p = _pct(x, y)
+    p = pct(x, y)
     if p is None:
         return None
     head = f"{ops[0].label(fa)}为{render.printed(num.fact)}，占{Operand(den).label(fa)}的{render.fmt_number(p)}%。"
     arith = f"{render.fmt_number(x)} ÷ {render.fmt_number(y)} × 100% = {render.fmt_number(p)}%"
-    return _answer(fa, pq, head, ops + [Operand(den)], arith, orgs, notes)
+    return computed_answer(fa, pq, head, ops + [Operand(den)], arith, orgs, notes)
 
 
 def _denominators(item: str) -> list[str]:
-    try:
-        from budgetqa.core.vocabulary import get_vocabulary
-
-        it = get_vocabulary().item(item)
-    except Exception:  # pragma: no cover
-        it = None
+    it = get_vocabulary().item(item)
     if it is not None and it.parent:
         return [it.parent]
     if it is not None and it.group == "income":

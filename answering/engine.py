@@ -15,11 +15,20 @@ from typing import Callable
 from budgetqa.answering import render
 from budgetqa.answering.catalog import Catalog
 from budgetqa.answering.conversation import Session
-from budgetqa.answering.figures import FigureAnswerer, interpretation
+from budgetqa.answering.figures import FigureAnswerer
+from budgetqa.answering.interpret import interpretation
+from budgetqa.answering.paragraphs import LIST_START
 from budgetqa.answering.passages import PassageAnswerer
+from budgetqa.answering.synthesis import maybe_synthesize
+from budgetqa.audit import cached_audit, findings_for_facts, notice_for
 from budgetqa.answering.question import ParsedQuestion, parse_question
 from budgetqa.core.records import Answer, Passage
 from budgetqa.core.settings import Settings
+from budgetqa.retrieval.embeddings import get_embedder
+from budgetqa.retrieval.hybrid import Retriever
+from budgetqa.retrieval.lexical import LexicalIndex, Tokenizer
+from budgetqa.retrieval.vector_store import ChromaVectorStore
+from budgetqa.store.side_store import open_store
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +37,6 @@ NOT_IN_TABLES = "数据表中未找到该数字，以下为文件中的相关原
 
 class Engine:
     def __init__(self, settings: Settings, store=None):
-        from budgetqa.store.side_store import open_store
-
         self.settings = settings
         self.store = store if store is not None else open_store(settings.sqlite_path)
         self._catalog: Catalog | None = None
@@ -54,11 +61,6 @@ class Engine:
         if self._retriever is not None or self._retriever_failed:
             return self._retriever
         try:
-            from budgetqa.retrieval.embeddings import get_embedder
-            from budgetqa.retrieval.hybrid import Retriever
-            from budgetqa.retrieval.lexical import LexicalIndex, Tokenizer
-            from budgetqa.retrieval.vector_store import ChromaVectorStore
-
             tokenizer = Tokenizer()
             lexical = LexicalIndex(self.settings.bm25_path)
             lexical.ensure_fresh(self.store, tokenizer)
@@ -121,8 +123,6 @@ class Engine:
         if not ids:
             return
         try:
-            from budgetqa.audit import cached_audit, findings_for_facts, notice_for
-
             note = notice_for(findings_for_facts(cached_audit(self.store), ids))
         except Exception:  # noqa: BLE001 - a broken check must not cost the user the answer
             log.warning("audit notice unavailable", exc_info=True)
@@ -165,16 +165,9 @@ class Engine:
 def _quote_has_figure(answer: Answer, count_unit: str | None = None) -> bool:
     """The first quote holds a figure (a list item's number '3. ' is none); for '多少人次/辆/件' questions,
     a number counted in that unit."""
-    from budgetqa.answering.passages import _LIST_START
-
     figure = rf"\d\s*{re.escape(count_unit)}" if count_unit else r"\d"
-    return any(re.search(figure, _LIST_START.sub("", c.quote or "", count=1)) for c in answer.citations[:1])
+    return any(re.search(figure, LIST_START.sub("", c.quote or "", count=1)) for c in answer.citations[:1])
 
 
 def _synthesize(answer: Answer, passages: list[Passage], settings: Settings, on_token) -> Answer:
-    try:
-        from budgetqa.answering.synthesis import maybe_synthesize
-    except Exception:  # pragma: no cover - synthesis module broken: keep the template answer
-        log.warning("synthesis unavailable", exc_info=True)
-        return answer
     return maybe_synthesize(answer, passages, settings, on_token)

@@ -10,6 +10,8 @@ import logging
 
 from budgetqa.answering import render
 from budgetqa.answering.catalog import Catalog
+from budgetqa.answering.compute import compute
+from budgetqa.answering.interpret import interpretation
 from budgetqa.answering.lookup import FactFinder, Found
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.answering.select import conflicting, corroborating
@@ -33,8 +35,6 @@ class FigureAnswerer:
         if not (pq.items or pq.codes or pq.topic):
             return None
         if pq.intent in COMPUTED_INTENTS:
-            from budgetqa.answering.compute import compute
-
             result = compute(self, pq)
             if result is not None:
                 return result
@@ -164,26 +164,3 @@ def _mention(pq: ParsedQuestion) -> str:
         if len(m.candidates) > 1:
             return m.text
     return "（未指明单位）"
-
-
-def interpretation(pq: ParsedQuestion, orgs: list[str], year: int | None = None) -> str:
-    """'理解为：石家庄市鹿泉区信访局本级 2021年 取暖费'."""
-    parts = ["、".join(o for o in orgs if o)] if orgs and any(orgs) else []
-    if pq.unknown_org and not orgs:
-        parts.append(f"{pq.unknown_org}（语料中无此单位）")
-    years = pq.years or ([year] if year else [])
-    if years:
-        parts.append("、".join(f"{y}年" for y in years) + ("底" if pq.year_end else ""))
-    if pq.period == "previous" and not pq.year_end:
-        parts[-1:] = [parts[-1] + "末"] if not pq.years and year else parts[-1:] + ["上年末"]
-    label = "、".join(pq.items) if pq.items else pq.topic
-    if label:
-        parts.append(label)
-    from budgetqa.answering.question import INTENT_NAMES
-
-    if pq.intent != "lookup":
-        parts.append(f"（{INTENT_NAMES[pq.intent]}）")
-    text = "理解为：" + " ".join(p for p in parts if p)
-    if pq.year_note:
-        text += f"；{pq.year_note}"
-    return text

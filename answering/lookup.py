@@ -11,6 +11,7 @@ from budgetqa.answering.question import TOTAL_ITEMS, ParsedQuestion
 from budgetqa.answering.render import clean_label, fact_label
 from budgetqa.answering.select import Scored, promote_table, rank
 from budgetqa.core.records import Citation, Fact
+from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -136,12 +137,7 @@ def _stated_year(fact: Fact) -> int | None:
 def _is_balance(fact: Fact, pq: ParsedQuestion) -> bool:
     if pq.year_end or pq.period == "previous":
         return True
-    try:
-        from budgetqa.core.vocabulary import get_vocabulary
-
-        it = get_vocabulary().item(fact.item) if fact.item else None
-    except Exception:  # pragma: no cover
-        it = None
+    it = get_vocabulary().item(fact.item) if fact.item else None
     return bool(it and it.group == "asset")
 
 

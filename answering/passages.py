@@ -122,8 +122,6 @@ class PassageAnswerer:
 
     # --- the answer -------------------------------------------------------------------------------
     def answer(self, pq: ParsedQuestion, doc_ids: list[str] | None = None) -> tuple[Answer, list[Passage]]:
-        from budgetqa.answering.figures import interpretation
-
         scope = self.scope(pq, doc_ids)
         must = None
         org_years = sorted({d.year for d in self.catalog.docs if scope is None or d.id in scope} - {None})

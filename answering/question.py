@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from budgetqa.answering.catalog import Catalog, OrgMention
+from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -141,13 +142,7 @@ INTENT_NAMES = {"lookup": "查询", "difference": "差额比较", "growth": "增
 
 
 def _vocabulary():
-    try:
-        from budgetqa.core.vocabulary import get_vocabulary
-
-        return get_vocabulary()
-    except Exception:  # pragma: no cover - vocabulary missing: label terms only
-        log.warning("vocabulary unavailable; questions are matched on label text only", exc_info=True)
-        return None
+    return get_vocabulary()
 
 
 def _normalize(text: str) -> str:

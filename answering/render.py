@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 from budgetqa.core.records import Citation, Fact
+from budgetqa.core.vocabulary import get_vocabulary, normalize_label
 
 MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 COMPUTED = "（计算结果）"
@@ -46,13 +47,7 @@ def fmt_plain(value: Decimal, unit: str) -> str:
 
 def clean_label(label: str) -> str:
     """'一、一般公共服务支出' -> '一般公共服务支出'; '其中：公务用车购置费' -> '公务用车购置费'."""
-    try:
-        from budgetqa.core.vocabulary import normalize_label
-
-        out = normalize_label(label)
-    except Exception:  # pragma: no cover
-        out = label.strip()
-    return out or label.strip()
+    return normalize_label(label) or label.strip()
 
 
 _GENERIC_ROW = ("合计", "总计", "小计", "共计", "本年合计")
@@ -77,14 +72,9 @@ def _with_parent(fact: Fact, row: str) -> str:
     """A subject name used under many headings ('行政运行') gets its parent: '商贸事务（款）行政运行（项）'."""
     if not fact.code or len(fact.code) < 5:
         return row
-    try:
-        from budgetqa.core.vocabulary import get_vocabulary
-
-        voc = get_vocabulary()
-        item = voc.item(fact.item) if fact.item else voc.match(row)
-        parent = voc.code_name(fact.code[:-2])
-    except Exception:  # pragma: no cover
-        return row
+    voc = get_vocabulary()
+    item = voc.item(fact.item) if fact.item else voc.match(row)
+    parent = voc.code_name(fact.code[:-2])
     if item is None or len(item.codes) < 2 or not parent or parent in row:
         return row
     level = "款" if len(fact.code) == 7 else "类"

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.core.records import Fact
+from budgetqa.core.vocabulary import get_vocabulary, normalize_label
 
 log = logging.getLogger(__name__)
 
@@ -22,13 +23,7 @@ MIN_LABEL_SIM = 0.55  # a fact without a matching item must resemble the questio
 
 
 def norm(text: str) -> str:
-    try:
-        from budgetqa.core.vocabulary import normalize_label
-
-        text = normalize_label(text)
-    except Exception:  # pragma: no cover
-        pass
-    return _PUNCT.sub("", text or "")
+    return _PUNCT.sub("", normalize_label(text or ""))
 
 
 _QUALIFIERS = (("年初预算", ("年初预算", "预算数", "预算")), ("调整预算", ("调整预算",)), ("预算数", ("预算",)))
@@ -120,17 +115,8 @@ class Scored:
     reasons: list[str] = field(default_factory=list)
 
 
-def _vocab():
-    try:
-        from budgetqa.core.vocabulary import get_vocabulary
-
-        return get_vocabulary()
-    except Exception:  # pragma: no cover
-        return None
-
-
 def column_item(fact: Fact) -> str | None:
-    voc = _vocab()
+    voc = get_vocabulary()
     col = (fact.column_label or "").strip()
     if not col or voc is None:
         return None

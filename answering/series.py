@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from budgetqa.answering import render
-from budgetqa.answering.compute import Operand, _answer, _find_for, _missing, _pct, _unit
+from budgetqa.answering.operands import Operand, common_unit, computed_answer, find_operand, missing, pct
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.core.records import Answer
 
@@ -20,31 +20,31 @@ def total(fa, pq: ParsedQuestion) -> Answer | None:
     ops: list[Operand] = []
     if len(orgs) >= 2:
         for org in orgs:
-            f = _find_for(fa, org, pq, pq.year, notes)
+            f = find_operand(fa, org, pq, pq.year, notes)
             if f is None:
-                return _missing(fa, pq, org)
+                return missing(fa, pq, org)
             ops.append(Operand(f))
     elif len(pq.items) >= 2:
         for it in pq.items:
             f = fa.finder.find(orgs[0], pq, year=pq.year, items=[it])
             if f is None:
-                return _missing(fa, pq, orgs[0])
+                return missing(fa, pq, orgs[0])
             ops.append(Operand(f))
     elif len(pq.years) >= 2:
         for y in pq.years:
             f = fa.finder.find(orgs[0], pq, year=y)
             if f is None:
-                return _missing(fa, pq, orgs[0])
+                return missing(fa, pq, orgs[0])
             ops.append(Operand(f))
     else:
         return None
-    unit = _unit(ops, pq.unit)
+    unit = common_unit(ops, pq.unit)
     if unit is None:
         return None
     values = [o.amount(unit) for o in ops]
     s = sum(values, Decimal(0))
     arith = " + ".join(render.fmt_number(v) for v in values) + f" = {render.fmt_number(s)}（{unit}）"
-    return _answer(fa, pq, f"合计为{render.fmt_number(s)}{unit}。", ops, arith, orgs, notes)
+    return computed_answer(fa, pq, f"合计为{render.fmt_number(s)}{unit}。", ops, arith, orgs, notes)
 
 
 def ranking(fa, pq: ParsedQuestion) -> Answer | None:
@@ -57,7 +57,7 @@ def ranking(fa, pq: ParsedQuestion) -> Answer | None:
         (ops.append(Operand(f)) if f else missing.append(org))
     if not ops:
         return fa.not_found(pq, None)
-    unit = _unit(ops, pq.unit)
+    unit = common_unit(ops, pq.unit)
     if unit is None:
         return None
     ops.sort(key=lambda o: o.amount(unit), reverse=not pq.ascending)
@@ -74,7 +74,7 @@ def ranking(fa, pq: ParsedQuestion) -> Answer | None:
         notes.append("注意：比较中既有预算数也有决算数：" + "；".join(
             f"{o.found.org}为{fa.finder.kinds.get(o.fact.doc_id)}" for o in ops) + "。")
     arith = f"按{unit}比较 " + (" < " if pq.ascending else " > ").join(render.fmt_number(o.amount(unit)) for o in ops)
-    return _answer(fa, pq, head, ops, arith, [o.found.org for o in ops], notes)
+    return computed_answer(fa, pq, head, ops, arith, [o.found.org for o in ops], notes)
 
 
 def trend(fa, pq: ParsedQuestion) -> Answer | None:
@@ -90,16 +90,16 @@ def trend(fa, pq: ParsedQuestion) -> Answer | None:
         if f is not None and f.year == y:
             ops[y] = Operand(f)
     if not ops:
-        return _missing(fa, pq, org)
+        return missing(fa, pq, org)
     seq = [ops[y] for y in sorted(ops)]
-    unit = _unit(seq, pq.unit)
+    unit = common_unit(seq, pq.unit)
     if unit is None:
         return None
     lines = [f"{o.found.year}年：{render.fmt_number(o.amount(unit))}{unit}" for o in seq]
     steps = []
     for prev, cur in zip(seq, seq[1:]):
         d = cur.amount(unit) - prev.amount(unit)
-        p = _pct(d, prev.amount(unit))
+        p = pct(d, prev.amount(unit))
         steps.append(f"{cur.found.year}年较{prev.found.year}年{'增加' if d >= 0 else '减少'}"
                      f"{render.fmt_number(abs(d))}{unit}" + (f"（{render.fmt_number(p)}%）" if p is not None else ""))
     head = f"{org}{render.fact_label(seq[0].fact)}历年数据：\n" + "\n".join(lines)
@@ -109,4 +109,4 @@ def trend(fa, pq: ParsedQuestion) -> Answer | None:
         notes.append("未披露年度：" + "、".join(f"{y}年" for y in missing) + "。")
     if len(seq) == 1:
         notes.append("语料中只有一个年度的数据，无法判断趋势。")
-    return _answer(fa, pq, head, seq, "；".join(steps), [org], notes, computed=len(seq) > 1)
+    return computed_answer(fa, pq, head, seq, "；".join(steps), [org], notes, computed=len(seq) > 1)

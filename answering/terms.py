@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from budgetqa.answering.question import ParsedQuestion
+from budgetqa.retrieval.lexical import Tokenizer
 
 _NOISE = re.compile(r"[\s\d０-９,，.。、；;：:（）()“”\"'‘’《》|｜%％\-—－/]+")
 _GENERIC = {"主要", "情况", "多少", "哪些", "什么", "是否", "说明", "有关", "相关", "部门", "单位", "预算", "年度"}
@@ -44,14 +45,9 @@ _TOKENIZER = None
 
 def _tokenize(text: str) -> list[str]:
     global _TOKENIZER
-    try:
-        if _TOKENIZER is None:
-            from budgetqa.retrieval.lexical import Tokenizer
-
-            _TOKENIZER = Tokenizer()
-        return _TOKENIZER.tokenize(text)
-    except Exception:  # noqa: BLE001 - bigrams alone still rank sentences
-        return []
+    if _TOKENIZER is None:
+        _TOKENIZER = Tokenizer()
+    return _TOKENIZER.tokenize(text)
 
 
 def content_text(pq: ParsedQuestion) -> str:

@@ -9,7 +9,8 @@ Rules are declared in audit/rules.py (id, Chinese description, severity 确定/�
 implemented in audit/checks_*.py. CLI: audit/command.py (`budgetqa audit`); precision/recall over labelled
 cases: `python -m budgetqa.audit.measure [--perturb N]` (labels in tests/data/audit_labels.yaml).
 """
-from budgetqa.audit.findings import Finding, export, findings_for_facts, group_by_doc, notice_for, to_json
+from budgetqa.audit.export import write as export
+from budgetqa.audit.findings import Finding, findings_for_facts, group_by_doc, notice_for, to_json
 from budgetqa.audit.rules import RULES, Rule
 from budgetqa.audit.runner import audit_document, audit_facts, cached_audit, run_audit
 

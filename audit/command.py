@@ -6,7 +6,8 @@ import json
 import logging
 import sys
 
-from budgetqa.audit.findings import Finding, export, group_by_doc, to_json
+from budgetqa.audit.export import write as export
+from budgetqa.audit.findings import Finding, group_by_doc, to_json
 from budgetqa.audit.rules import RULES, SEVERITIES, SEVERITY_RANK
 
 log = logging.getLogger(__name__)

@@ -154,14 +154,6 @@ def notice_for(findings: Iterable[Finding]) -> str:
     return f"注意：{text}{more}。请核对原文。"
 
 
-# --- export (audit/export.py) ------------------------------------------------------------------
 def to_json(findings: Iterable[Finding]) -> dict:
     """{"findings": [{"doc", "page", "rule", "severity", "message", "values", "citations", ...}]}"""
     return {"findings": [f.to_json() for f in sort_findings(findings)]}
-
-
-def export(findings: list[Finding], path: Path | str) -> Path:
-    """Write findings as a working paper (.csv, .xlsx or .json); see budgetqa.audit.export."""
-    from budgetqa.audit.export import write
-
-    return write(findings, path)

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from budgetqa.core.records import Document, Fact, Table
 from budgetqa.core.numbers import find_numbers, is_not_disclosed, parse_number, to_yuan
-from budgetqa.ingest.table_layout import (_AS_OF, _UNIT_WORD, Layout, cell_unit, column_period, is_serial_row, read_layout,
+from budgetqa.ingest.table_layout import (AS_OF, UNIT_WORD, Layout, cell_unit, column_period, is_serial_row, read_layout,
                                  squash, statement_name)
 from budgetqa.core.vocabulary import Item, get_vocabulary
 
@@ -76,7 +76,7 @@ def extract_table_facts(doc: Document, ctx: dict | None = None) -> list[Fact]:
         if layout.as_of_year is None and table.char_start is not None:
             page = pages.get(table.page or 1)
             above = page.text[max(0, table.char_start - 120):table.char_start] if page else ""
-            m = _AS_OF.search(squash(above))
+            m = AS_OF.search(squash(above))
             layout.as_of_year = int(m.group(1)) if m else None
         try:
             facts.extend(_table_facts(table, layout, ctx))
@@ -96,7 +96,7 @@ def _kind(cell: str, c: int, layout: Layout, row: list[str]) -> str:
     flat = squash(text)
     if _OPERATOR.match(flat):
         return "op"
-    if _UNIT_WORD.match(flat):
+    if UNIT_WORD.match(flat):
         return "unit"
     if layout.is_serial_col(c):
         return "serial"
@@ -148,7 +148,7 @@ def _text_follows(row: list[str], c: int) -> bool:
         flat = squash(cell)
         if not flat or _CODE.match(flat) or repair_code(cell):
             continue
-        return parse_number(cell) is None and not is_not_disclosed(cell) and not _UNIT_WORD.match(flat)
+        return parse_number(cell) is None and not is_not_disclosed(cell) and not UNIT_WORD.match(flat)
     return False
 
 

@@ -20,11 +20,11 @@ from budgetqa.core.vocabulary import Item
 
 _WS = re.compile(r"\s+")
 _UNIT_IN = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)|[（(](亿元|万元|千元|元)[）)]")
-_AS_OF = re.compile(r"截[止至](?:时间|日期)?[:：]?\s*(\d{4})\s*(?:年|-|/|\.)")
+AS_OF = re.compile(r"截[止至](?:时间|日期)?[:：]?\s*(\d{4})\s*(?:年|-|/|\.)")
 _META = re.compile(r"^(?:编制(?:部门|单位)|预算(?:主管部门|单位|年度)|部门名称|单位名称|截[止至]|(?:金额)?单位)[:：]?")
 _TITLE = re.compile(r"表(?:[（(][^）)]*[）)])?$")
 _DATA_LABEL = re.compile(r"^[一二三四五六七八九十]+、")
-_UNIT_WORD = re.compile(r"^(?:%|％|百分比|‰|件|人|人次|名|辆|台|平方米|份|次|个|家|项|户|元|万元|亿元)$")
+UNIT_WORD = re.compile(r"^(?:%|％|百分比|‰|件|人|人次|名|辆|台|平方米|份|次|个|家|项|户|元|万元|亿元)$")
 _PAREN_UNIT = re.compile(r"[（(]([^）)]*?)[）)]\s*$")
 _PREV_COL = re.compile(r"上年(?:度)?(?:预算|决算|执行|实际|同期)?数|上年度")
 _YEAR_COL = re.compile(r"(\d{4})年")
@@ -123,7 +123,7 @@ def _preamble_row(row: list[str]) -> tuple[bool, str | None, str | None, int | N
     for cell in filled:
         flat = squash(cell)
         m = _UNIT_IN.search(flat)
-        y = _AS_OF.search(flat)
+        y = AS_OF.search(flat)
         if y:
             year = int(y.group(1))
         if m and _META.match(flat):
@@ -227,7 +227,7 @@ def cell_unit(num: Number, row: list[str], c: int, label: str, item: Item | None
     if num.unit:
         return num.unit, False
     nxt = squash(row[c + 1]) if c + 1 < len(row) else ""
-    if nxt and _UNIT_WORD.match(nxt):
+    if nxt and UNIT_WORD.match(nxt):
         return normalize_unit(nxt), False
     last = column.split("/")[-1] if column else ""
     if re.search(r"[（(](?:%|％|百分比)[）)]", column + label) or "%" in last or "百分比" in last:

@@ -16,7 +16,7 @@ from pathlib import Path
 from budgetqa.core.errors import IngestError
 from budgetqa.core.records import Page, Table
 from budgetqa.core.settings import Settings
-from budgetqa.ingest.loader import check_office_package
+from budgetqa.ingest.office import check_office_package
 from budgetqa.ingest.text import UNIT_LINE
 
 log = logging.getLogger(__name__)

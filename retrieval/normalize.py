@@ -15,6 +15,7 @@ import threading
 import unicodedata
 from functools import lru_cache
 from typing import Any, Callable
+from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +78,6 @@ MAX_EXPANSIONS = 4  # synonyms added per matched item (broad items have a dozen 
 
 
 def _load_vocabulary() -> Any:
-    try:
-        from budgetqa.core.vocabulary import get_vocabulary  # owned by ingest; optional here
-    except ImportError:
-        log.debug("budgetqa.core.vocabulary not available; using the built-in term list")
-        return None
     try:
         return get_vocabulary()
     except Exception:  # a broken vocabulary file must not break retrieval

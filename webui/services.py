@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from budgetqa.core.settings import Settings
+from budgetqa.answering.conversation import Session
 
 log = logging.getLogger(__name__)
 
@@ -95,12 +96,7 @@ def ingestor(settings: Settings) -> Any:
 
 
 def new_session() -> Any:
-    """A follow-up state for one browser session, or None while budgetqa.answering.conversation is not there."""
-    try:
-        from budgetqa.answering.conversation import Session
-    except ImportError:
-        log.warning("budgetqa.answering.conversation is missing: follow-up questions are not resolved")
-        return None
+    """A follow-up state for one browser session."""
     return Session()
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from budgetqa.audit import RULES, run_audit
 from budgetqa.webui import components, formatting as fmt, services
 from budgetqa.webui.highlight import target_values
 
@@ -27,19 +28,7 @@ def group_findings(findings: list[Any]) -> dict[str, list[Any]]:
 
 def rule_titles() -> dict[str, str]:
     """Chinese rule names by rule id ('sangong_sum' -> '“三公”经费合计与分项'), when the audit declares them."""
-    try:
-        from budgetqa.audit import RULES
-    except ImportError:
-        return {}
-    return {getattr(r, "id", ""): getattr(r, "title", "") for r in RULES}
-
-
-def _load_run_audit():
-    try:
-        from budgetqa.audit import run_audit
-    except ImportError:
-        return None
-    return run_audit
+    return {r.id: r.title for r in RULES}
 
 
 @st.cache_data(show_spinner="正在审核……", max_entries=16)
@@ -58,10 +47,6 @@ def _audit(sqlite_path: str, fingerprint: str, doc_names: tuple[str, ...]) -> li
 def render() -> None:
     settings = services.load_settings()
     st.title("一致性审核")
-    run_audit = _load_run_audit()
-    if run_audit is None:
-        st.info("审核模块尚未安装，暂时无法显示审核结果。")
-        return
     store = services.store(settings)
     docs = store.list_documents()
     names = [d.name for d in docs]
