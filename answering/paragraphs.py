@@ -37,7 +37,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _PARA_END = "。！？!?：:"  # a full line ending in '；' still wraps (the next line starts no new item)
-_LIST_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[、.．](?!\d)|"
+LIST_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[、.．](?!\d)|"
                          r"[①②③④⑤⑥⑦⑧⑨⑩]|第[一二三四五六七八九十]+[部章节条]|其中[：:]|[一二三四五六七八九十]是)")
 _CLOSERS = "。，、；;：:）)”’%％"
 _SENT_END = re.compile(r"[。！？!?]+[”’）)]*")
@@ -84,7 +84,7 @@ def _ends_paragraph(line: str, nxt: str | None) -> bool:
     a list item ('部门职责：' + '（1）…'); a '：' followed by running text ('主要用于：' + '委托…') does not."""
     last = line.rstrip()[-1:]
     if last in "：:":
-        return nxt is None or bool(_LIST_START.match(nxt))
+        return nxt is None or bool(LIST_START.match(nxt))
     return last in _PARA_END
 
 
@@ -92,7 +92,7 @@ def _wraps(line: str, nxt: str, width: float | None) -> bool:
     """The break after `line` (the last line of a paragraph so far) is a PDF line wrap before `nxt`."""
     if nxt[:1] and nxt[0] in _CLOSERS:
         return True
-    if _ends_paragraph(line, nxt) or _LIST_START.match(nxt):
+    if _ends_paragraph(line, nxt) or LIST_START.match(nxt):
         return False
     return _fills(line, width) or (_full(line, width) and not is_heading(line))
 
@@ -174,7 +174,7 @@ def _heading_level(line: str) -> int:
 
 def _is_item(text: str) -> bool:
     """A list item: a paragraph (or a line of it, after an intro '…包括：') opening with an item marker."""
-    return any(_LIST_START.match(line) for line in text.split("\n"))
+    return any(LIST_START.match(line) for line in text.split("\n"))
 
 
 def _is_heading(line: str) -> bool:

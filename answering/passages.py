@@ -38,7 +38,7 @@ import logging
 from budgetqa.answering import render
 from budgetqa.answering.best_quotes import best_quotes as _best_quotes
 from budgetqa.answering.catalog import Catalog
-from budgetqa.answering.paragraphs import (_LIST_START, _heading_level, is_heading, line_width, paragraphs, sentences,
+from budgetqa.answering.paragraphs import (LIST_START, _heading_level, is_heading, line_width, paragraphs, sentences,
                                   split_sentences, text_units)
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.answering.section_lists import MAX_ITEMS
@@ -50,7 +50,7 @@ from budgetqa.core.records import Answer, Citation, Passage
 
 __all__ = [
     "CUES", "MAX_ITEMS", "MAX_QUOTES", "MAX_SCAN_CHUNKS", "MIN_COVERAGE", "MIN_NARRATIVE", "PassageAnswerer", "Quote",
-    "Terms", "Unit", "_LIST_START", "_heading_level", "content_text", "is_heading", "line_width", "paragraphs",
+    "Terms", "Unit", "LIST_START", "_heading_level", "content_text", "is_heading", "line_width", "paragraphs",
     "question_terms", "sentences", "split_sentences", "text_units",
 ]
 

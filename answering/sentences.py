@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 
-from budgetqa.answering.paragraphs import _LIST_START
+from budgetqa.answering.paragraphs import LIST_START
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.answering.section_lists import MAX_ITEMS, items_after, quote_list
 from budgetqa.answering.terms import Terms, _bigrams, _flat, _norm, _org_names, question_terms
@@ -183,7 +183,7 @@ def _form_penalty(u: Unit, kind: str, words: list[str] = ()) -> float | None:
     if u.fragment:
         return 0.15
     if "《" in text:  # a reference to a document ('2、《…实施意见》（…〔2023〕3号）。') says nothing itself
-        rest = re.sub(r"《[^》]*》|[（(][^）)]*[〔\[][^）)]*[）)]", "", _LIST_START.sub("", text))
+        rest = re.sub(r"《[^》]*》|[（(][^）)]*[〔\[][^）)]*[）)]", "", LIST_START.sub("", text))
         if len(re.findall(r"[\u4e00-\u9fff]", rest)) < 6:
             return 0.3
     if u.form == "row":

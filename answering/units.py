@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from budgetqa.answering.paragraphs import (_LIST_START, _SENT_END, _fills, _heading_level, _trim, _wraps, is_heading,
+from budgetqa.answering.paragraphs import (LIST_START, _SENT_END, _fills, _heading_level, _trim, _wraps, is_heading,
                                   line_width, paragraphs, sentences, split_sentences)
 from budgetqa.core.records import Chunk, Citation, Passage
 
@@ -113,7 +113,7 @@ def continuation(u: Unit, passages: list[Passage]) -> list[tuple[Passage, str]]:
     text = nxt.chunk.text
     s, _ = _trim(text, 0, len(text))
     first = text[s:].split("\n", 1)[0]
-    if not first or _LIST_START.match(first) or (is_heading(first) and not _fills(first, u.width)):
+    if not first or LIST_START.match(first) or (is_heading(first) and not _fills(first, u.width)):
         return []
     m = _SENT_END.search(text, s)
     end = m.end() if m else len(text)
