@@ -11,7 +11,7 @@ from budgetqa.answering import render
 from budgetqa.answering.interpret import interpretation
 from budgetqa.answering.lookup import Found
 from budgetqa.answering.operands import (
-    MONEY, Operand, common_unit, computed_answer, find_operand, missing, pct,
+    MONEY, Operand, common_unit, computed_answer, find_operand, missing_answer, percent,
 )
 from budgetqa.answering.series import ranking, total, trend
 from budgetqa.answering.question import ParsedQuestion
@@ -43,20 +43,20 @@ def change(fa, pq: ParsedQuestion) -> Answer | None:
         a = find_operand(fa, orgs[0], pq, pq.year, notes)
         b = find_operand(fa, orgs[1], pq, pq.year, notes)
         if not a or not b:
-            return missing(fa, pq, orgs[1] if a else orgs[0])
+            return missing_answer(fa, pq, orgs[1] if a else orgs[0])
         return _compare(fa, pq, Operand(a), Operand(b), orgs, growth, notes)
     org = orgs[0]
     if len(pq.years) >= 2:
         late, early = max(pq.years[:2]), min(pq.years[:2])
         a, b = fa.finder.find(org, pq, year=late), fa.finder.find(org, pq, year=early)
         if not a or not b:
-            return missing(fa, pq, org)
+            return missing_answer(fa, pq, org)
         return _compare(fa, pq, Operand(a), Operand(b), orgs, growth, notes)
     if len(pq.items) >= 2 and not pq.compare_with_previous:
         a = fa.finder.find(org, pq, year=pq.year, items=[pq.items[0]])
         b = fa.finder.find(org, pq, year=pq.year, items=[pq.items[1]])
         if not a or not b:
-            return missing(fa, pq, org)
+            return missing_answer(fa, pq, org)
         return _compare(fa, pq, Operand(a), Operand(b), orgs, growth, notes)
     # against the previous year: a change stated in the document first
     stated = fa.finder.find(org, pq, year=pq.year, period="change_pct" if growth else "change")
@@ -66,7 +66,7 @@ def change(fa, pq: ParsedQuestion) -> Answer | None:
     if stated is not None:
         return _stated(fa, pq, stated, cur, org, growth)
     if cur is None:
-        return missing(fa, pq, org)
+        return missing_answer(fa, pq, org)
     prev = None
     if cur.doc_year is not None:
         prev = fa.finder.find(org, pq, year=cur.doc_year - 1)
@@ -86,7 +86,7 @@ def _compare(fa, pq, a: Operand, b: Operand, orgs, growth: bool, notes: list[str
     x, y = a.amount(unit), b.amount(unit)
     diff = x - y
     if growth:
-        pct = pct(diff, y)
+        pct = percent(diff, y)
         if pct is None:
             return None
         word = "增长" if pct >= 0 else "下降"
@@ -127,7 +127,7 @@ def _stated(fa, pq, stated: Found, cur: Found | None, org: str, growth: bool) ->
     cites = [cite]
     if cur is not None and growth and f.period == "change" and cur.fact.unit == f.unit:
         base = cur.fact.value - (-abs(f.value) if down else abs(f.value))
-        pct = pct(-abs(f.value) if down else abs(f.value), base)
+        pct = percent(-abs(f.value) if down else abs(f.value), base)
         if pct is not None:
             lines.insert(1, f"折合{'下降' if down else '增长'}{render.fmt_number(abs(pct))}%{render.COMPUTED}"
                             f"（{render.printed(cur.fact)}与上年数之差按披露的增减额计算）。")
@@ -163,7 +163,7 @@ def share(fa, pq: ParsedQuestion) -> Answer | None:
         return None
     num = fa.finder.find(org, pq, year=pq.year, items=[pq.items[0]])
     if num is None:
-        return missing(fa, pq, org)
+        return missing_answer(fa, pq, org)
     money = [s for s in num.ranked if s.fact.unit != "%"]
     pct = [s for s in num.ranked if s.fact.unit == "%" and s.item_hits]
     if not money:
@@ -181,12 +181,12 @@ def share(fa, pq: ParsedQuestion) -> Answer | None:
     den_items = [pq.items[1]] if len(pq.items) >= 2 else _denominators(pq.items[0])
     den = fa.finder.find(org, pq, year=num.doc_year, items=den_items)
     if den is None or den.fact is num.fact:
-        return missing(fa, pq, org)
+        return missing_answer(fa, pq, org)
     unit = common_unit([ops[0], Operand(den)], pq.unit)
     if unit is None:
         return None
     x, y = ops[0].amount(unit), Operand(den).amount(unit)
-    p = pct(x, y)
+    p = percent(x, y)
     if p is None:
         return None
     head = f"{ops[0].label(fa)}为{render.printed(num.fact)}，占{Operand(den).label(fa)}的{render.fmt_number(p)}%。"

@@ -71,12 +71,12 @@ def find_operand(fa, org: str, pq: ParsedQuestion, year: int | None, notes: list
     return found
 
 
-def pct(a: Decimal, b: Decimal) -> Decimal | None:
+def percent(a: Decimal, b: Decimal) -> Decimal | None:
     try:
         return (a / b * 100).quantize(Decimal("0.01"))
     except (InvalidOperation, ZeroDivisionError):
         return None
 
 
-def missing(fa, pq: ParsedQuestion, org: str | None) -> Answer:
+def missing_answer(fa, pq: ParsedQuestion, org: str | None) -> Answer:
     return fa.not_found(pq, org)

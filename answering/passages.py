@@ -40,6 +40,7 @@ from budgetqa.answering.best_quotes import best_quotes as _best_quotes
 from budgetqa.answering.catalog import Catalog
 from budgetqa.answering.paragraphs import (LIST_START, _heading_level, is_heading, line_width, paragraphs, sentences,
                                   split_sentences, text_units)
+from budgetqa.answering.interpret import interpretation
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.answering.section_lists import MAX_ITEMS
 from budgetqa.answering.sentences import CUES, MAX_QUOTES, MIN_NARRATIVE

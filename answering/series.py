@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from budgetqa.answering import render
-from budgetqa.answering.operands import Operand, common_unit, computed_answer, find_operand, missing, pct
+from budgetqa.answering.operands import Operand, common_unit, computed_answer, find_operand, missing_answer, percent
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.core.records import Answer
 
@@ -22,19 +22,19 @@ def total(fa, pq: ParsedQuestion) -> Answer | None:
         for org in orgs:
             f = find_operand(fa, org, pq, pq.year, notes)
             if f is None:
-                return missing(fa, pq, org)
+                return missing_answer(fa, pq, org)
             ops.append(Operand(f))
     elif len(pq.items) >= 2:
         for it in pq.items:
             f = fa.finder.find(orgs[0], pq, year=pq.year, items=[it])
             if f is None:
-                return missing(fa, pq, orgs[0])
+                return missing_answer(fa, pq, orgs[0])
             ops.append(Operand(f))
     elif len(pq.years) >= 2:
         for y in pq.years:
             f = fa.finder.find(orgs[0], pq, year=y)
             if f is None:
-                return missing(fa, pq, orgs[0])
+                return missing_answer(fa, pq, orgs[0])
             ops.append(Operand(f))
     else:
         return None
@@ -90,7 +90,7 @@ def trend(fa, pq: ParsedQuestion) -> Answer | None:
         if f is not None and f.year == y:
             ops[y] = Operand(f)
     if not ops:
-        return missing(fa, pq, org)
+        return missing_answer(fa, pq, org)
     seq = [ops[y] for y in sorted(ops)]
     unit = common_unit(seq, pq.unit)
     if unit is None:
@@ -99,7 +99,7 @@ def trend(fa, pq: ParsedQuestion) -> Answer | None:
     steps = []
     for prev, cur in zip(seq, seq[1:]):
         d = cur.amount(unit) - prev.amount(unit)
-        p = pct(d, prev.amount(unit))
+        p = percent(d, prev.amount(unit))
         steps.append(f"{cur.found.year}年较{prev.found.year}年{'增加' if d >= 0 else '减少'}"
                      f"{render.fmt_number(abs(d))}{unit}" + (f"（{render.fmt_number(p)}%）" if p is not None else ""))
     head = f"{org}{render.fact_label(seq[0].fact)}历年数据：\n" + "\n".join(lines)

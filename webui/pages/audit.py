@@ -34,7 +34,6 @@ def rule_titles() -> dict[str, str]:
 @st.cache_data(show_spinner="正在审核……", max_entries=16)
 def _audit(sqlite_path: str, fingerprint: str, doc_names: tuple[str, ...]) -> list:
     """Findings of the chosen documents; recomputed when the store's documents change (fingerprint)."""
-    from budgetqa.audit import run_audit
     from budgetqa.store.side_store import open_store
 
     store = open_store(sqlite_path)
