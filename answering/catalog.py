@@ -155,9 +155,12 @@ class Catalog:
     def __init__(self, docs: list[StoredDocument]):
         self.docs = list(docs)
         self.orgs: dict[str, OrgEntry] = {}
+        self.aliases: dict[str, set[str]] = {}  # declared other name -> organisations ('…经济委员会' -> '…商务委员会')
         for d in self.docs:
             if d.org:
                 self.orgs.setdefault(d.org, OrgEntry(d.org)).docs.append(d)
+                for alias in d.aliases:
+                    self.aliases.setdefault(alias, set()).add(d.org)
         self._places = self._place_index()
         self._seats = self._seat_index()
         self._place_keys = sorted(set(self._places) | set(self._seats), key=len, reverse=True)
@@ -197,13 +200,15 @@ class Catalog:
         mention = _clean(mention)
         if len(mention) < 2:
             return []
-        scored = []
-        for name in self.orgs:
+        best: dict[str, int] = {}
+        names = [(name, name) for name in self.orgs] + [(a, o) for a, orgs in self.aliases.items() for o in orgs]
+        for name, org in names:  # an organisation's own name or a name its documents declare for it
             cost = align(mention, name)
             if cost is None and mention.endswith("委员会"):
                 cost = align(mention[:-2], name)
-            if cost is not None:
-                scored.append((cost, name))
+            if cost is not None and cost < best.get(org, 1 << 30):
+                best[org] = cost
+        scored = [(cost, org) for org, cost in best.items()]
         if not scored:
             return []
         scored.sort()

@@ -10,8 +10,9 @@ from decimal import Decimal, InvalidOperation
 from budgetqa.answering import render
 from budgetqa.answering.interpret import interpretation
 from budgetqa.answering.lookup import Found
+from budgetqa.answering.measure_compare import amount_measures, compare_measures, execution_rate
 from budgetqa.answering.operands import (
-    MONEY, Operand, common_unit, computed_answer, find_operand, missing_answer, percent,
+    MONEY, Operand, change_is_down, common_unit, computed_answer, find_operand, missing_answer, percent,
 )
 from budgetqa.answering.series import ranking, total, trend
 from budgetqa.answering.question import ParsedQuestion
@@ -20,13 +21,19 @@ from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
 
-_DOWN = re.compile(r"减少|下降|降低|压减|减|缩减|回落")
 
 
 def compute(fa, pq: ParsedQuestion) -> Answer | None:
-    handler = {"difference": change, "growth": change, "share": share, "sum": total, "ranking": ranking,
-               "trend": trend}[pq.intent]
+    handler = {"difference": change, "growth": change, "share": share, "rate": rate, "sum": total,
+               "ranking": ranking, "trend": trend}[pq.intent]
     return handler(fa, pq)
+
+
+def rate(fa, pq: ParsedQuestion) -> Answer | None:
+    orgs = fa.scope(pq)
+    if isinstance(orgs, Answer) or not orgs:
+        return orgs or None
+    return execution_rate(fa, pq, orgs[0])
 
 
 # --- difference / growth -------------------------------------------------------------------
@@ -46,6 +53,10 @@ def change(fa, pq: ParsedQuestion) -> Answer | None:
             return missing_answer(fa, pq, orgs[1] if a else orgs[0])
         return _compare(fa, pq, Operand(a), Operand(b), orgs, growth, notes)
     org = orgs[0]
+    if amount_measures(pq) and len(orgs) == 1:
+        measured = compare_measures(fa, pq, org)
+        if measured is not None:
+            return measured
     if len(pq.years) >= 2:
         late, early = max(pq.years[:2]), min(pq.years[:2])
         a, b = fa.finder.find(org, pq, year=late), fa.finder.find(org, pq, year=early)
@@ -105,12 +116,7 @@ def _compare(fa, pq, a: Operand, b: Operand, orgs, growth: bool, notes: list[str
 def _stated(fa, pq, stated: Found, cur: Found | None, org: str, growth: bool) -> Answer:
     f = stated.fact
     label = render.fact_label(f)
-    if f.value < 0 or _DOWN.search(label):
-        down = True
-    elif re.search(r"增加|增长|上升|提高", label):
-        down = False
-    else:
-        down = bool(_DOWN.search(_near(f))) and not re.search(r"增加|增长|上升|提高", _near(f))
+    down = change_is_down(f)
     word = ("下降" if down else "增长") if f.period == "change_pct" else ("减少" if down else "增加")
     amount = render.fmt_plain(abs(f.value), f.unit)
     year = render.year_text(stated.year)
@@ -135,13 +141,6 @@ def _stated(fa, pq, stated: Found, cur: Found | None, org: str, growth: bool) ->
             cites.append(fa.finder.citation(cur.fact))
     return Answer(question=pq.text, answer="\n".join(lines), status="answered", facts=facts, citations=cites,
                   interpretation=interpretation(pq, [org], stated.year))
-
-
-def _near(f: Fact) -> str:
-    """The words just before the number in the quote ('较2020年减少53.49万元' -> '较2020年减少')."""
-    q = f.quote or ""
-    idx = q.find(f.value_text) if f.value_text else -1
-    return q[max(0, idx - 8):idx] if idx >= 0 else ""
 
 
 def _missing_previous(fa, pq, cur: Found, org: str) -> Answer:
@@ -173,11 +172,17 @@ def share(fa, pq: ParsedQuestion) -> Answer | None:
     notes: list[str] = []
     if pct and len(pq.items) < 2:
         p = pct[0].fact
-        head = (f"{Operand(num).label(fa)}为{render.printed(num.fact)}，占比{render.printed(p)}（文件直接披露）。")
         found_pct = Found(org, num.year, num.doc_year, pct[0], [])
-        if num.fact.quote and num.fact.table_index is None:
-            notes.append(f"原文：“{render.short_quote(num.fact.quote)}”")
-        return computed_answer(fa, pq, head, ops + [Operand(found_pct)], "", orgs, notes, computed=False)
+        share_at = pq.text.find("占")
+        if re.search(r"多少|几", pq.text[:max(share_at, 0)]):  # '…多少？占多少比例？': the amount, then its share
+            head = f"{Operand(num).label(fa)}为{render.printed(num.fact)}，占比{render.printed(p)}（文件直接披露）。"
+            operands = ops + [Operand(found_pct)]
+        else:  # the share asked: it leads
+            head = f"{Operand(num).label(fa)}占比为{render.printed(p)}（文件直接披露；金额为{render.printed(num.fact)}）。"
+            operands = [Operand(found_pct)] + ops
+        if p.quote and p.table_index is None:
+            notes.append(f"原文：“{render.short_quote(p.quote)}”")
+        return computed_answer(fa, pq, head, operands, "", orgs, notes, computed=False)
     den_items = [pq.items[1]] if len(pq.items) >= 2 else _denominators(pq.items[0])
     den = fa.finder.find(org, pq, year=num.doc_year, items=den_items)
     if den is None or den.fact is num.fact:

@@ -11,6 +11,7 @@ import logging
 from budgetqa.answering import render
 from budgetqa.answering.catalog import Catalog
 from budgetqa.answering.compute import compute
+from budgetqa.answering.derived import previous_by_change
 from budgetqa.answering.interpret import interpretation
 from budgetqa.answering.lookup import FactFinder, Found
 from budgetqa.answering.question import ParsedQuestion
@@ -19,7 +20,7 @@ from budgetqa.core.records import Answer
 
 log = logging.getLogger(__name__)
 
-COMPUTED_INTENTS = ("difference", "growth", "share", "sum", "ranking", "trend")
+COMPUTED_INTENTS = ("difference", "growth", "share", "rate", "sum", "ranking", "trend")
 
 
 class FigureAnswerer:
@@ -80,7 +81,8 @@ class FigureAnswerer:
                 return multi
         found = self.finder.find(org, pq, year=pq.year)
         if found is None:
-            return self.not_found(pq, org)
+            derived = previous_by_change(self, pq, org, pq.year) if pq.year else None
+            return derived or self.not_found(pq, org)
         return self.render_lookup(pq, found)
 
     def _multi_lookup(self, pq: ParsedQuestion, org: str) -> Answer | None:
@@ -124,7 +126,7 @@ class FigureAnswerer:
             c = self.finder.citation(other)
             notices.append(f"注意：{render.where(c)}所列“{render.fact_label(other)}”为{render.printed(other)}，"
                            f"与上述数字不同。")
-        if fact.value == 0:
+        if fact.value == 0 and not fact.blank:
             lines[0] = lines[0].rstrip("。") + "（文件披露为零）。"
         if pq.year and found.year != pq.year and not pq.year_end:
             notices.append(f"注意：该数字属于{found.year}年。")

@@ -50,7 +50,7 @@ class FactFinder:
         key = (org, year)
         if key not in self._cache:
             ids = [d.id for d in self.catalog.documents(org, year)]
-            self._cache[key] = self.store.facts(doc_ids=ids) if ids else []
+            self._cache[key] = self.store.facts(doc_ids=ids, include_blank=True) if ids else []
         return self._cache[key]
 
     def citation(self, fact: Fact) -> Citation:

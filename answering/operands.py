@@ -2,6 +2,7 @@
 and the answer that shows every operand with its citation (shared by compute and series)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -12,6 +13,8 @@ from budgetqa.answering.question import ParsedQuestion
 from budgetqa.core.records import Answer, Fact
 
 MONEY = render.MONEY_UNITS
+_DOWN = re.compile(r"减少|下降|降低|压减|减|缩减|回落")
+_UP = re.compile(r"增加|增长|上升|提高")
 
 
 @dataclass
@@ -80,3 +83,16 @@ def percent(a: Decimal, b: Decimal) -> Decimal | None:
 
 def missing_answer(fa, pq: ParsedQuestion, org: str | None) -> Answer:
     return fa.not_found(pq, org)
+
+
+def change_is_down(f: Fact) -> bool:
+    """A stated change is a decrease: a negative value, or a decrease word in its label or just before it."""
+    label = render.fact_label(f)
+    if f.value < 0 or _DOWN.search(label):
+        return True
+    if _UP.search(label):
+        return False
+    q = f.quote or ""
+    idx = q.find(f.value_text) if f.value_text else -1
+    near = q[max(0, idx - 8):idx] if idx >= 0 else ""
+    return bool(_DOWN.search(near)) and not _UP.search(near)

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import logging
 import re
+
+import cn2an
 from dataclasses import dataclass, field
 
 from budgetqa.answering.catalog import Catalog, OrgMention
+from budgetqa.core.measures import measures_in_question
 from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
 
-INTENTS = ("lookup", "difference", "growth", "share", "sum", "ranking", "trend", "list", "narrative")
+INTENTS = ("lookup", "difference", "growth", "share", "rate", "sum", "ranking", "trend", "list", "narrative")
 
 _CN_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
               "八": "8", "九": "9"}
@@ -109,6 +112,7 @@ class ParsedQuestion:
     wants_text: bool = False  # asks for words (a code, a name, a reason), not a figure
     ask: str | None = None  # narrative kind (NARRATIVE_KINDS): why / purpose / duty / how / list / what
     implied_total: bool = False  # only '预算' was named: any of the overall totals answers
+    measures: list[str] = field(default_factory=list)  # measures named, in order (core.measures): '决算数', …
 
     @property
     def org(self) -> str | None:
@@ -137,7 +141,7 @@ class ParsedQuestion:
         return " ".join(parts)
 
 
-INTENT_NAMES = {"lookup": "查询", "difference": "差额比较", "growth": "增减幅度", "share": "占比", "sum": "合计",
+INTENT_NAMES = {"lookup": "查询", "difference": "差额比较", "growth": "增减幅度", "share": "占比", "rate": "预算执行率", "sum": "合计",
                 "ranking": "排序", "trend": "历年变化", "list": "列举", "narrative": "文字说明"}
 
 
@@ -195,6 +199,7 @@ def parse_question(text: str, catalog: Catalog) -> ParsedQuestion:
         pq.count_unit = m.group(1)
     if _PREVIOUS.search(text):
         pq.period = "previous"
+    pq.measures = measures_in_question(text)
 
     # --- items and label terms -------------------------------------------------------------
     _parse_items(text, pq, consumed)
@@ -252,7 +257,7 @@ def _parse_years(text: str, pq: ParsedQuestion, catalog: Catalog, consumed: list
         pq.year_note = f"“{word}”按{where}年度理解为{ref + delta}年"
     m = _RECENT.search(text)
     if m and not years and ref is not None:
-        n = int(_CN_DIGITS.get(m.group(1), m.group(1))) if m.group(1) not in "两" else 2
+        n = int(cn2an.cn2an(m.group(1).replace("两", "二"), "smart")) if not m.group(1).isdigit() else int(m.group(1))
         years.extend(range(ref - n + 1, ref + 1))
         pq.year_note = f"“{m.group(0)}”按最新文件年度理解为{ref - n + 1}—{ref}年"
     pq.years = sorted(dict.fromkeys(y for y in years if 1990 <= y <= 2100), key=years.index)
@@ -265,7 +270,12 @@ def _parse_items(text: str, pq: ParsedQuestion, consumed: list[tuple[int, int]])
         if any(s <= m.start() < e for s, e in consumed):
             continue
         code = m.group(1)
-        if voc is not None and voc.code_name(code):
+        after = text[m.end():m.end() + 1]
+        if after in "年元万亿%％.个件辆人次名":
+            continue  # a year, an amount or a count, not a subject code
+        named = bool(re.search(r"(?:科目|编码|代码|功能|经济分类)\s*$", text[:m.start()])
+                     or re.match(r"\s*(?:科目|这一?项|项目?|号|款|类)", text[m.end():]))
+        if (voc is not None and voc.code_name(code)) or (named and len(code) in (5, 7)):
             pq.codes.append(code)
             consumed.append(m.span())
     if voc is not None:
@@ -317,6 +327,8 @@ def _intent(text: str, pq: ParsedQuestion) -> str:
         return "list" if not re.search(r"职责|职能|主要", text) else "narrative"
     if _RANK.search(text):
         return "ranking"
+    if "执行率" in pq.measures:
+        return "rate"  # '完成年初预算的百分之几', '决算数占全年预算数的比例': actual over budget
     if _GROWTH.search(text):
         return "growth"
     if _SHARE.search(text) and not re.search(r"占用", text):

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from budgetqa.core.records import Citation, Fact
 from budgetqa.core.vocabulary import get_vocabulary, normalize_label
+from budgetqa.core.measures import measure_name
+from budgetqa.answering.select import generic_column
 
 MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 COMPUTED = "（计算结果）"
@@ -59,8 +61,6 @@ def fact_label(fact: Fact) -> str:
         row = fact.item or clean_label(row.split("/")[0])
     if row in _GENERIC_ROW:
         row = fact.item if fact.item and fact.item not in _GENERIC_ROW else f"{clean_label(fact.statement)}{row}"
-    from budgetqa.answering.select import generic_column
-
     row = _with_parent(fact, row)
     col = clean_label(fact.column_label or "")
     if not generic_column(fact.column_label) and col not in row:
@@ -109,10 +109,25 @@ def period_text(fact: Fact) -> str:
 
 def lookup_sentence(org: str, fact: Fact, unit: str | None, year: int | None, balance: bool = False) -> str:
     when = f"{year}年{'末' if balance else ''}" if year else ""
-    text = f"{org}{when}{fact_label(fact)}为{fmt_value(fact, unit)}"
+    label = fact_label(fact)
+    measure = measure_label(fact)
+    if measure and measure not in label:
+        label += f"（{measure}）"
+    if fact.blank:
+        return f"{org}{when}{label}在表中为空（未填列数字，即未发生或无此项）。"
+    text = f"{org}{when}{label}为{fmt_value(fact, unit)}"
     if not unit and fact.unit == "元" and fact.value_yuan is not None and abs(fact.value_yuan) >= 100000:
         text += f"（折合{fmt_money(fact.value_yuan, '万元')}）"
     return text + "。"
+
+
+def measure_label(fact: Fact) -> str:
+    """'决算数', '年初预算数', '2024年执行数' … for the answer sentence ('' for changes, shares and rates)."""
+    m = fact.measure
+    if not m or fact.period in ("change", "change_pct") or m in ("占比", "执行率", "上年数"):
+        return ""
+    name = measure_name(m).split("（")[0]
+    return name[2:] if name.startswith("上年") else name
 
 
 def not_found_text(what: str, coverage: str | None = None, hint: str | None = None) -> str:

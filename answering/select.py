@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgetqa.answering.question import ParsedQuestion
+from budgetqa.core.measures import accepts, default_measure
 from budgetqa.core.records import Fact
 from budgetqa.core.vocabulary import get_vocabulary, normalize_label
 
@@ -46,6 +47,44 @@ def _in_change_clause(fact: Fact) -> bool:
 def _shares_noun(topic: str, label: str, count_unit: str) -> bool:
     rest = re.sub(rf"[几多少个{count_unit}]", "", topic or "")
     return any("\u4e00" <= ch <= "\u9fff" and ch in label for ch in rest)
+
+
+RATE_MEASURES = ("执行率",)
+SHARE_MEASURES = ("占比",)
+
+
+def code_matches(fact: Fact, codes: list[str]) -> bool:
+    """The fact is the row of one of the subject codes: its own code, or (a sentence naming the subject by
+    its 类/款/项 path) a label holding the names of the code and of its parents."""
+    if fact.code is not None:
+        return fact.code in codes
+    voc = get_vocabulary()
+    label = norm(f"{fact.row_label}{fact.column_label}")
+    for code in codes:
+        names = [voc.code_name(code[:n]) for n in range(3, len(code) + 1, 2)]
+        if len(code) > 3 and all(names) and all(norm(n) in label for n in names):
+            return True
+    return False
+
+
+def measure_allowed(fact: Fact, pq: ParsedQuestion, kind: str | None) -> bool:
+    """The figure measures what the question asks (core.measures): a 决算数 never answers '预算是多少', a 预算数
+    never answers '实际花了多少'; a question naming no measure asks for the document's own (预算数 of a budget,
+    决算数 of a final account). Shares and rates answer only questions about shares and rates."""
+    m = fact.measure
+    if m is None or fact.period in ("change", "change_pct"):
+        return True  # changes are matched by period; facts stored before measures existed are not refused
+    if m in SHARE_MEASURES:
+        return pq.intent == "share"
+    if m in RATE_MEASURES:
+        return any(a in RATE_MEASURES for a in pq.measures) or pq.intent == "share"
+    if pq.intent == "rate" and all(a in RATE_MEASURES for a in pq.measures):
+        return False  # a rate question is answered by a printed rate or computed from named operands
+    asked = [a for a in pq.measures if a not in RATE_MEASURES]
+    if not asked:
+        default = default_measure(kind)
+        asked = [default] if default else []
+    return not asked or any(accepts(a, m) for a in asked)
 
 
 def kind_allowed(kind: str | None, pq: ParsedQuestion) -> bool:
@@ -134,7 +173,7 @@ def score_fact(fact: Fact, pq: ParsedQuestion, items: list[str] | None = None, k
     items = pq.items if items is None else items
     topic = topic or pq.topic or "".join(items)
     want_period = period or pq.period
-    if not kind_allowed(kind, pq) or not qualifier_allowed(fact, kind, pq):
+    if not kind_allowed(kind, pq) or not qualifier_allowed(fact, kind, pq) or not measure_allowed(fact, pq, kind):
         return None
     reasons: list[str] = []
     if fact.period in ("change", "change_pct") and want_period not in ("change", "change_pct"):
@@ -148,8 +187,10 @@ def score_fact(fact: Fact, pq: ParsedQuestion, items: list[str] | None = None, k
             and norm(clean_row(fact.row_label)) not in norm(pq.text):
         col_hit = False  # '卫生健康支出 / 基本支出' does not answer '基本支出'
     hits = int(row_hit) + int(col_hit)
-    code_hit = bool(pq.codes) and fact.code is not None and fact.code in pq.codes
-    code_miss = bool(pq.codes) and fact.code is not None and fact.code not in pq.codes
+    code_hit = bool(pq.codes) and code_matches(fact, pq.codes)
+    code_miss = bool(pq.codes) and not code_hit
+    if code_miss and (fact.code is not None or not items):
+        return None  # a subject code given is the identifier: only its own row answers
     label = fact.row_label
     sim = similarity(topic, label)
     if _GENERIC_ROWS.match(norm(label)):
@@ -158,8 +199,10 @@ def score_fact(fact: Fact, pq: ParsedQuestion, items: list[str] | None = None, k
         sim = max(sim, 0.95 * similarity(topic, f"{label}{fact.column_label}"))
     if pq.count_unit and fact.unit == pq.count_unit and _shares_noun(pq.topic, label, pq.count_unit):
         sim = max(sim, 0.6)  # '几辆车' -> '车辆（台、辆）'
-    if items:
-        if not hits and not code_hit and sim < 0.8:
+    if code_hit:
+        pass  # the code identifies the row whatever its printed label
+    elif items:
+        if not hits and sim < 0.8:
             return None
     elif sim < MIN_LABEL_SIM:
         return None
@@ -207,6 +250,8 @@ def score_fact(fact: Fact, pq: ParsedQuestion, items: list[str] | None = None, k
             score += 0.3
     if fact.table_index is not None:
         score += 0.05  # a table cell is the primary record; narrative corroborates
+    if fact.blank:
+        score -= 0.5  # a figure printed elsewhere for the same thing says more than a blank cell
     return Scored(fact, score, sim, hits, reasons)
 
 
@@ -216,7 +261,9 @@ def rank(facts: list[Fact], pq: ParsedQuestion, kinds: dict[str, str | None], it
     scored = []
     for f in facts:
         if pq.count_unit and f.unit in ("元", "万元", "亿元"):
-            continue  # '多少人次/辆/件' is never answered with money ('因公出国多少人次' is not 0.00万元)
+            continue
+        if f.blank and pq.intent != "lookup":
+            continue  # a blank cell answers 'how much' (nothing); it is no operand of a computation  # '多少人次/辆/件' is never answered with money ('因公出国多少人次' is not 0.00万元)
         s = score_fact(f, pq, items=items, kind=kinds.get(f.doc_id), period=period)
         if s is not None:
             scored.append(s)
@@ -250,7 +297,7 @@ def promote_table(ranked: list[Scored]) -> list[Scored]:
     best = ranked[0]
     for s in ranked[1:6]:
         f = s.fact
-        if f.table_index is not None and f.doc_id == best.fact.doc_id and s.item_hits >= best.item_hits \
+        if f.table_index is not None and not f.blank and f.doc_id == best.fact.doc_id and s.item_hits >= best.item_hits \
                 and best.item_hits and f.item == best.fact.item and f.period == best.fact.period \
                 and same_value(f, best.fact) and s.score >= best.score - 1.5:
             return [s] + [r for r in ranked if r is not s]

@@ -14,16 +14,39 @@ from __future__ import annotations
 
 import logging
 
+from budgetqa.core.measures import measure_of_fact
 from budgetqa.core.records import Document, Fact
 from budgetqa.ingest.narrative_facts import extract_narrative_facts
 from budgetqa.ingest.table_facts import doc_context, extract_table_facts
 
 log = logging.getLogger(__name__)
 
+# Bumped whenever extraction changes what it stores: stored documents read by an older version are read again
+# on the next ingest even when the file is unchanged.
+EXTRACTION_VERSION = 2
+_CLAUSE = "，,；;。：:\n"
+
+
+def sentence_head(fact: Fact) -> str:
+    """The words of a sentence fact's clause before its figure ('…支出决算为' in '…，支出决算为2940.05万元')."""
+    if fact.table_index is not None or not fact.quote or not fact.value_text:
+        return ""
+    idx = fact.quote.find(fact.value_text)
+    if idx < 0:
+        return ""
+    start = max(fact.quote.rfind(p, 0, idx) for p in _CLAUSE)
+    return fact.quote[start + 1:idx]
+
+
+def with_measure(fact: Fact) -> Fact:
+    """Record what the figure measures (its header, the words before it, its period, the document kind)."""
+    fact.measure = measure_of_fact(fact.column_label, sentence_head(fact), fact.period, fact.doc_kind)
+    return fact
+
 
 def _key(f: Fact) -> tuple:
     return (f.statement, f.page, f.table_index, f.row_index, f.col_index, f.row_label, f.column_label,
-            f.value, f.unit, f.period, f.quote, f.locator)
+            f.value, f.unit, f.period, f.quote, f.locator, f.blank)
 
 
 def extract_facts(doc: Document) -> list[Fact]:
@@ -40,6 +63,6 @@ def extract_facts(doc: Document) -> list[Fact]:
         k = _key(f)
         if k not in seen:
             seen.add(k)
-            out.append(f)
+            out.append(with_measure(f))
     log.debug("%s: %d facts (%d tables)", doc.name, len(out), len(doc.tables))
     return out

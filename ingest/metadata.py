@@ -18,6 +18,7 @@ import re
 from collections import Counter
 
 from budgetqa.core.records import DocMeta, Document
+from budgetqa.ingest.aliases import declared_aliases
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def infer_metadata(doc: Document) -> tuple[DocMeta, list[str]]:
     elif kind == "other":
         warnings.append("文件中未出现“预算”或“决算”，不像预决算公开文件")
     log.debug("%s: org=%s year=%s kind=%s", doc.name, org, year, kind)
-    return DocMeta(org=org, year=year, kind=kind), warnings
+    return DocMeta(org=org, year=year, kind=kind, aliases=declared_aliases(text, org)), warnings
 
 
 def _title_lines(first_page: str) -> list[str]:

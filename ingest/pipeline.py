@@ -16,6 +16,7 @@ from budgetqa.core.errors import BudgetQAError, IngestError
 from budgetqa.core.records import DocMeta
 from budgetqa.core.settings import Settings
 from budgetqa.ingest.chunker import chunk_document
+from budgetqa.ingest.facts import EXTRACTION_VERSION, extract_facts
 from budgetqa.ingest.loader import SUPPORTED_SUFFIXES, load_document, read_file, sha256_bytes
 from budgetqa.store.side_store import SideStore, open_store
 
@@ -113,7 +114,7 @@ class Ingestor:
         try:
             data = read_file(path, self.settings)
             doc_id = sha256_bytes(data)
-            if self.store.has_document(doc_id):
+            if self.store.has_document(doc_id, EXTRACTION_VERSION):
                 stored = self.store.document(doc_id)
                 result.status = "unchanged"
                 if stored:
@@ -136,7 +137,6 @@ class Ingestor:
         return result
 
     def _write(self, path: Path, result: FileResult) -> None:
-        from budgetqa.ingest.facts import extract_facts
 
         doc = load_document(path, self.settings)
         chunks = chunk_document(doc, self.settings)
@@ -147,7 +147,7 @@ class Ingestor:
         tokens = tokenizer.tokenize_chunks(chunks, meta)  # with the document header, as indexed
         try:
             self.vectors.add(chunks, meta)
-            self.store.replace_document(doc, chunks, facts, tokens)
+            self.store.replace_document(doc, chunks, facts, tokens, extraction_version=EXTRACTION_VERSION)
         except BaseException:
             # roll back the vectors of this file; the SQLite transaction has rolled back itself
             self.vectors.delete_docs([doc.id])

@@ -27,6 +27,7 @@ from collections import Counter
 from decimal import Decimal
 
 from budgetqa.core.records import Document, Fact, Table
+from budgetqa.core.measures import header_measure
 from budgetqa.core.numbers import find_numbers, is_not_disclosed, parse_number, to_yuan
 from budgetqa.ingest.table_layout import (AS_OF, UNIT_WORD, Layout, cell_unit, column_period, is_serial_row, read_layout,
                                  squash, statement_name)
@@ -181,6 +182,7 @@ def _table_facts(table: Table, layout: Layout, ctx: dict) -> list[Fact]:
     title = layout.title or statement
     facts: list[Fact] = []
     carry: str | None = None
+    data_cols = set() if perf else _data_columns(table, layout, width, columns)
     for r in range(layout.body_start, len(table.rows)):
         row = table.rows[r] + [""] * (width - len(table.rows[r]))
         if is_serial_row(row):
@@ -193,7 +195,8 @@ def _table_facts(table: Table, layout: Layout, ctx: dict) -> list[Fact]:
         row_no = serial or str(r - layout.body_start + 1)
         codes: dict[int, str | None] = {}
         for c in range(width):
-            if kinds[c] != "num":
+            blank = kinds[c] == "empty" and c in data_cols
+            if kinds[c] != "num" and not blank:
                 continue
             label_col = _label_col(row, kinds, c, perf, name_col)
             column = columns[c]
@@ -214,13 +217,26 @@ def _table_facts(table: Table, layout: Layout, ctx: dict) -> list[Fact]:
                 top = [k for k in item.codes if len(k) == 3]
                 code = top[0] if len(top) == 1 and len(item.codes) == 1 else None
             fact = _fact(ctx, table, layout, statement, title, r, c, row, label, code, item, column, row_no,
-                         quote, perf)
+                         quote, perf, blank)
             if fact is not None:
                 facts.append(fact)
         first_code = next((v for v in codes.values() if v), None)
         if first_code:
             carry = first_code
     return facts
+
+
+def _data_columns(table: Table, layout: Layout, width: int, columns: list[str]) -> set[int]:
+    """Columns holding figures: a number in some body row, or a header naming a measure ('决算数', '预算数').
+    A blank cell of such a column in a printed data row is a blank fact: nothing was disclosed there."""
+    out = set()
+    for c in range(width):
+        if not columns[c] or layout.is_serial_col(c) or layout.is_code_col(c):
+            continue
+        if header_measure(columns[c]) or any(
+                c < len(row) and parse_number(row[c]) is not None for row in table.rows[layout.body_start:]):
+            out.add(c)
+    return out
 
 
 def _looks_like_performance(rows: list[list[str]]) -> bool:
@@ -318,8 +334,8 @@ def _specialise(voc, parent: str, part: str) -> Item | None:
 
 
 def _fact(ctx, table, layout, statement, title, r, c, row, label, code, item, column, row_no, quote,
-          perf) -> Fact | None:
-    num = parse_number(row[c])
+          perf, blank: bool = False) -> Fact | None:
+    num = parse_number("0" if blank else row[c])
     if num is None:
         return None
     unit, inferred = cell_unit(num, row, c, label, item, column, statement, layout, ctx["default_unit"], perf)
@@ -330,9 +346,12 @@ def _fact(ctx, table, layout, statement, title, r, c, row, label, code, item, co
         locator += f" / 列 {column}"
     if inferred:
         locator += f"（表内未标单位，按本文件通用单位{unit}）"
+    if blank:
+        locator += "（空白单元格）"
     return Fact(
         doc_id=ctx["doc_id"], org=ctx["org"], year=year, doc_kind=ctx["doc_kind"], statement=statement,
         item=item.name if item else None, row_label=label, column_label=column, code=code,
-        value_text=row[c].strip(), value=value, unit=unit, value_yuan=to_yuan(value, unit), page=table.page,
+        value_text="" if blank else row[c].strip(), value=value, unit=unit, value_yuan=to_yuan(value, unit), page=table.page,
         table_index=table.index, row_index=r, col_index=c, quote=quote, locator=locator, period=period,
+        blank=blank,
     )

@@ -35,6 +35,7 @@ class DocMeta:
     org: str | None = None
     year: int | None = None
     kind: DocKind | None = None
+    aliases: list[str] = field(default_factory=list)  # other names the document declares (加挂…牌子, 简称)
 
 
 @dataclass
@@ -109,7 +110,18 @@ class Fact:
     quote: str  # the printed string (sentence or table row) the value comes from
     locator: str  # human-readable place: table title / row / column, or section
     period: str = "current"  # 'current' | 'previous' (上年/上年末) | 'change' (增减额) | 'change_pct'
+    measure: str | None = None  # 预算数 / 年初预算数 / 调整预算数 / 决算数 / 上年执行数 / 增减额 / 增减率 … (core.measures)
+    blank: bool = False  # a blank cell of a printed data row: nothing disclosed there (value 0, value_text '')
     fact_id: int | None = None  # assigned by the store
+
+    @property
+    def value_kind(self) -> str:
+        """'money' | 'share' (%) | 'count' (件, 辆, 人 …) | 'number' (no unit)."""
+        if self.value_yuan is not None:
+            return "money"
+        if self.unit in ("%", "‰", "个百分点"):
+            return "share"
+        return "count" if self.unit else "number"
 
     @property
     def value_wan(self) -> Decimal | None:
@@ -136,6 +148,7 @@ class StoredDocument:
     facts: int
     warnings: list[str]
     ingested_at: str
+    aliases: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 _FACT_COLUMNS = (
     "doc_id org year doc_kind statement item row_label column_label code value_text value unit "
-    "value_yuan page table_index row_index col_index quote locator period"
+    "value_yuan page table_index row_index col_index quote locator period measure blank"
 ).split()
 
 
@@ -82,8 +82,10 @@ class SideStore:
         self.conn.close()
 
     # --- documents ---------------------------------------------------------------------
-    def has_document(self, doc_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+    def has_document(self, doc_id: str, extraction_version: int = 0) -> bool:
+        """The document is stored, read by an extractor at least as new as `extraction_version`."""
+        row = self.conn.execute("SELECT extraction_version FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row is not None and row[0] >= extraction_version
 
     def document_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT id FROM documents")}
@@ -97,6 +99,7 @@ class SideStore:
         chunks: list[Chunk],
         facts: list[Fact],
         tokens: list[list[str]] | None = None,
+        extraction_version: int = 0,
     ) -> list[str]:
         """Store a document with its chunks and facts, replacing older versions of the same path.
 
@@ -110,12 +113,12 @@ class SideStore:
                 c.execute("DELETE FROM documents WHERE id = ?", (old_id,))
             c.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
             c.execute(
-                "INSERT INTO documents (id, name, path, format, org, year, kind, pages, tables, warnings, paged, ingested_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents (id, name, path, format, org, year, kind, pages, tables, warnings, paged, ingested_at,"
+                " extraction_version, aliases) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     doc.id, doc.name, doc.path, doc.format, doc.meta.org, doc.meta.year, doc.meta.kind,
                     len(doc.pages), len(doc.tables), json.dumps(doc.warnings, ensure_ascii=False),
-                    int(doc.paged), _now(),
+                    int(doc.paged), _now(), extraction_version, json.dumps(doc.meta.aliases, ensure_ascii=False),
                 ),
             )
             c.executemany(
@@ -151,7 +154,7 @@ class SideStore:
             StoredDocument(
                 id=r["id"], name=r["name"], path=r["path"], format=r["format"], org=r["org"], year=r["year"],
                 kind=r["kind"], pages=r["pages"], tables=r["tables"], chunks=r["n_chunks"], facts=r["n_facts"],
-                warnings=json.loads(r["warnings"]), ingested_at=r["ingested_at"],
+                warnings=json.loads(r["warnings"]), ingested_at=r["ingested_at"], aliases=json.loads(r["aliases"]),
             )
             for r in rows
         ]
@@ -200,8 +203,12 @@ class SideStore:
         code: str | None = None,
         doc_ids: Iterable[str] | None = None,
         statement: str | None = None,
+        include_blank: bool = False,
     ) -> list[Fact]:
+        """Stored facts, filtered; blank cells (nothing disclosed) only with `include_blank`."""
         where, args = [], []
+        if not include_blank:
+            where.append("blank = 0")
         if org:
             where.append("org LIKE ?")
             args.append(f"%{org}%")
@@ -236,7 +243,9 @@ def _fact_row(f: Fact) -> tuple:
     values = []
     for col in _FACT_COLUMNS:
         v = getattr(f, col)
-        if isinstance(v, Decimal):
+        if isinstance(v, bool):
+            v = int(v)
+        elif isinstance(v, Decimal):
             v = str(v)
         values.append(v)
     return tuple(values)
@@ -246,6 +255,7 @@ def _fact(r: sqlite3.Row) -> Fact:
     d = {col: r[col] for col in _FACT_COLUMNS}
     d["value"] = Decimal(d["value"])
     d["value_yuan"] = Decimal(d["value_yuan"]) if d["value_yuan"] is not None else None
+    d["blank"] = bool(d["blank"])
     return Fact(**d, fact_id=r["id"])
 
 
