@@ -20,6 +20,7 @@ from budgetqa.answering.interpret import interpretation
 from budgetqa.answering.paragraphs import LIST_START
 from budgetqa.answering.passages import PassageAnswerer
 from budgetqa.answering.synthesis import maybe_synthesize
+from budgetqa.answering.unit_lists import answer_units, asks_for_units
 from budgetqa.audit import cached_audit, findings_for_facts, notice_for
 from budgetqa.answering.question import ParsedQuestion, parse_question
 from budgetqa.core.records import Answer, Passage
@@ -138,6 +139,10 @@ class Engine:
             cands = pq.org_candidates[0]
             mention = next((m.text for m in pq.mentions if len(m.candidates) > 1), "（单位）")
             return figures.ambiguous(pq, mention, cands), []
+        if asks_for_units(pq):
+            units = answer_units(self.store, catalog, pq)
+            if units is not None:
+                return units, []
         fig = figures.answer(pq)
         if fig is not None and fig.status == "answered" and pq.ask in ("why", "purpose"):
             # '…是多少？为什么增加？': the figure, then the document's reason (or use) with its citations

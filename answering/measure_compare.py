@@ -11,7 +11,7 @@ from budgetqa.answering.lookup import Found
 from budgetqa.answering.operands import Operand, common_unit, computed_answer, missing_answer, percent
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.answering.select import same_value
-from budgetqa.core.measures import default_measure, measure_name, measure_spans
+from budgetqa.core.measures import default_measure, measure_name, measure_spans, table
 from budgetqa.core.records import Answer
 
 RATE = "执行率"
@@ -88,11 +88,12 @@ def compare_measures(fa, pq: ParsedQuestion, org: str) -> Answer | None:
 def execution_rate(fa, pq: ParsedQuestion, org: str) -> Answer | None:
     """决算数 ÷ 预算数 × 100%: the printed rate when the document gives it, else computed from the two
     figures of the budget measure the question names (年初预算 / 全年预算 / 预算)."""
+    pq = replace(pq, items=pq.items[:1])  # '事业单位医疗的支出决算数占全年预算数': one item, two measures
     printed = fa.finder.find(org, replace(pq, measures=[RATE], intent="lookup"), year=pq.year)
     if printed is not None and printed.fact.unit == "%":
         return fa.render_lookup(replace(pq, intent="lookup"), printed)
-    named = [m for m in amount_measures(pq) if m in BUDGET_MEASURES]
-    budget = named[0] if named else "预算数"
+    named = [m for m in BUDGET_MEASURES if any(p.search(pq.text) for p in table().measures[m].question)]
+    budget = named[0] if named else "预算数"  # the budget the rate is of: 全年预算 / 年初预算 / 预算
     actual = find_measure(fa, org, pq, "决算数", pq.year)
     plan = find_measure(fa, org, pq, budget, pq.year)
     if actual is None or plan is None or actual.fact is plan.fact:
@@ -106,7 +107,8 @@ def execution_rate(fa, pq: ParsedQuestion, org: str) -> Answer | None:
     p = percent(x, y)
     if p is None:
         return None
-    head = f"{_label(fa, oa)}为{render.printed(actual.fact)}，占{_label(fa, ob)}的{render.fmt_number(p)}%。"
+    head = (f"{_label(fa, oa)}占{_label(fa, ob)}的{render.fmt_number(p)}%"
+            f"（{render.printed(actual.fact)} ÷ {render.printed(plan.fact)}）。")
     arith = f"{render.fmt_number(x)} ÷ {render.fmt_number(y)} × 100% = {render.fmt_number(p)}%"
     return computed_answer(fa, pq, head, [oa, ob], arith, [org])
 

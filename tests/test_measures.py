@@ -103,3 +103,23 @@ def test_a_previous_year_figure_derived_from_the_stated_change(engine):
 def test_chinese_numerals_in_relative_years_do_not_crash(engine):
     a = engine.ask("鹿泉区信访局近十年的三公经费")
     assert a.status in ("answered", "not_found", "ambiguous")
+
+
+def test_unit_names_follow_the_intro_line():
+    from budgetqa.answering.unit_lists import unit_names
+
+    text = ("纳入示例局2024年度部门决算编制范围的单位包括：\n序号 单位名称 备注\n示例局（本级）\n1\n"
+            "示例区财政所 预算不单列，并入本级\n2\n示例区核算中心\n3\n三、收入支出决算总体情况说明")
+    assert unit_names(text) == ["示例局（本级）", "示例区财政所", "示例区核算中心"]
+    assert unit_names("本部门共有3家单位。\n一、部门职责") == []
+
+
+def test_sub_units_are_listed_by_name(engine):
+    a = engine.ask("普陀区财政局2024年度部门决算包含哪几个单位？")
+    assert a.status == "answered" and "财政所" in a.answer and "国库收付中心" in a.answer, a.answer
+    assert a.citations[0].page == 5
+
+
+def test_rate_of_one_item_against_its_full_year_budget(engine):
+    a = engine.ask("中共普陀区委社会工作部2024年事业单位医疗的支出决算数占全年预算数的百分之几？")
+    assert a.status == "answered" and a.answer.split("\n")[0].count("21.4") == 1, a.answer

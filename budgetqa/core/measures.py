@@ -17,6 +17,9 @@ import yaml
 from budgetqa.core.errors import ConfigError
 
 
+RATE_MEASURES = ("执行率", "占比", "增减率")  # measures of percentages
+
+
 @dataclass(frozen=True)
 class Measure:
     id: str
