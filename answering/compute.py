@@ -11,7 +11,7 @@ from budgetqa.answering import render
 from budgetqa.answering.interpret import interpretation
 from budgetqa.answering.lookup import Found
 from budgetqa.answering.operands import (
-    MONEY, Operand, common_unit, computed_answer, find_operand, missing_answer, percent,
+    Operand, common_unit, computed_answer, find_operand, missing_answer, percent,
 )
 from budgetqa.answering.series import ranking, total, trend
 from budgetqa.answering.question import ParsedQuestion

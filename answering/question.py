@@ -11,14 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 from budgetqa.answering.catalog import Catalog, OrgMention
+from budgetqa.core.numerals import cn_value, small_int
 from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
 
 INTENTS = ("lookup", "difference", "growth", "share", "sum", "ranking", "trend", "list", "narrative")
 
-_CN_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
-              "八": "8", "九": "9"}
 _YEAR4 = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])\s*(年度|年|届)?")
 _YEAR2 = re.compile(r"(?<![\d.])(\d{2})\s*年(?!代)")
 _YEAR_CN = re.compile(r"([二〇零一三四五六七八九]{4})年")
@@ -210,7 +209,7 @@ def parse_question(text: str, catalog: Catalog) -> ParsedQuestion:
 def _parse_years(text: str, pq: ParsedQuestion, catalog: Catalog, consumed: list[tuple[int, int]]) -> None:
     years: list[int] = []
     for m in _YEAR_CN.finditer(text):
-        years.append(int("".join(_CN_DIGITS.get(c, "") for c in m.group(1)) or 0))
+        years.append(int(cn_value(m.group(1)) or 0))
         consumed.append(m.span())
     m = _YEAR_RANGE.search(text)
     if m:
@@ -252,7 +251,7 @@ def _parse_years(text: str, pq: ParsedQuestion, catalog: Catalog, consumed: list
         pq.year_note = f"“{word}”按{where}年度理解为{ref + delta}年"
     m = _RECENT.search(text)
     if m and not years and ref is not None:
-        n = int(_CN_DIGITS.get(m.group(1), m.group(1))) if m.group(1) not in "两" else 2
+        n = small_int(m.group(1)) or 0
         years.extend(range(ref - n + 1, ref + 1))
         pq.year_note = f"“{m.group(0)}”按最新文件年度理解为{ref - n + 1}—{ref}年"
     pq.years = sorted(dict.fromkeys(y for y in years if 1990 <= y <= 2100), key=years.index)

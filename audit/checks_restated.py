@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from budgetqa.core.records import Fact
+from budgetqa.core.units import money_factor
 
 from budgetqa.audit.binding import in_subject_paragraph
 from budgetqa.audit.checks_codes import logical_tables
@@ -16,7 +17,7 @@ from budgetqa.audit.rules import CERTAIN, RULES, SUSPECTED, Rule
 from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
-_WAN = Decimal(10000)
+_WAN = money_factor("万元")  # a 元/万元 slip: the same digits read in the other unit
 _SCOPE_COLUMNS = {"一般公共预算拨款", "财政拨款收入", "财政拨款支出", "政府性基金", "国有资本经营预算"}
 _TOTAL_COLUMNS = {"合计", "收入合计", "支出合计", "收入总计", "支出总计"}
 _PERIODS = {"current": "本年", "previous": "上年"}
