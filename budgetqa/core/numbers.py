@@ -19,9 +19,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 from budgetqa.core.numerals import CN_DIGIT_CHARS, CN_MAGNITUDE_CHARS, cn_value, is_digit_run
-from budgetqa.core.units import (COUNT_UNITS, DATE_WORDS, MEASURE_WORDS, MONEY_FACTORS, MULTIPLIERS, NOT_MEASURES, UNIT_ALIASES, YUAN,
-                                 convert_money, from_yuan, is_money_unit, money_factor, normalize_unit, split_unit,
-                                 to_yuan)
+from budgetqa.core.units import (COUNT_UNITS, DATE_WORDS, MEASURE_WORDS, MONEY_FACTORS, MULTIPLIERS, NOT_MEASURES,
+                                 UNIT_ALIASES, YUAN, alternation, convert_money, from_yuan, is_money_unit,
+                                 money_factor, normalize_unit, split_unit, to_yuan)
 
 __all__ = ["COUNT_UNITS", "MONEY_FACTORS", "NOT_DISCLOSED", "Number", "citation_markers", "convert_money",
            "find_numbers", "from_yuan", "is_money_unit", "is_not_disclosed", "money_factor", "normalize_unit",
@@ -39,20 +39,16 @@ _COMPARATORS = {"≥": "≥", ">=": "≥", "≤": "≤", "<=": "≤", ">": ">", 
 _SUFFIX_COMPARATORS = {"以上": "≥", "以下": "≤", "以内": "≤"}
 
 
-def _alternation(words) -> str:
-    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
-
-
 _ARABIC_RE = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN_RE = rf"[{CN_DIGIT_CHARS}十廿卅][{CN_DIGIT_CHARS}{CN_MAGNITUDE_CHARS}点]*"
-_MULT_RE = _alternation(MULTIPLIERS)
+_MULT_RE = alternation(MULTIPLIERS)
 _PCT_RE = "个百分点|百分点|%|‰"
-_MEASURE_RE = _alternation(MEASURE_WORDS)
-_SPACED_MEASURE_RE = _alternation(w for w in MEASURE_WORDS if w not in DATE_WORDS)
+_MEASURE_RE = alternation(MEASURE_WORDS)
+_SPACED_MEASURE_RE = alternation(w for w in MEASURE_WORDS if w not in DATE_WORDS)
 _NOT_MEASURE_RE = "|".join(r"\s*".join(word) for word in NOT_MEASURES)  # also across a line break ('项 目')
-_CELL_UNIT_RE = _alternation((*MONEY_FACTORS, *COUNT_UNITS, *UNIT_ALIASES))
+_CELL_UNIT_RE = alternation((*MONEY_FACTORS, *COUNT_UNITS, *UNIT_ALIASES))
 _CELL = re.compile(
-    rf"^(?P<cmp>{_alternation(_COMPARATORS)})?(?P<pct>百分之)?(?:(?P<num>[-+]?(?:{_ARABIC_RE}))|(?P<cn>{_CN_RE}))"
+    rf"^(?P<cmp>{alternation(_COMPARATORS)})?(?P<pct>百分之)?(?:(?P<num>[-+]?(?:{_ARABIC_RE}))|(?P<cn>{_CN_RE}))"
     rf"(?P<unit>{_CELL_UNIT_RE})?(?P<suffix>以上|以下|以内)?$"
 )
 # After a number in running text: whitespace (PDF line breaks) may sit before a unit and inside '万\n元'
@@ -60,7 +56,7 @@ _CELL = re.compile(
 # and 年/月/日 follow after spaces only ('2024 年度', not '307.82\n年初').
 _AFTER = (rf"(?:\s*(?P<pct>{_PCT_RE})|\s*(?P<money>(?:{_MULT_RE})?\s*{YUAN})"
           rf"|[ \t]*(?P<mult>{_MULT_RE})(?P<mmeasure>{_MEASURE_RE})?|(?P<measure>{_MEASURE_RE})"
-          rf"|\s+(?!{_NOT_MEASURE_RE})(?P<wmeasure>{_SPACED_MEASURE_RE})| +(?P<date>{_alternation(DATE_WORDS)}))?")
+          rf"|\s+(?!{_NOT_MEASURE_RE})(?P<wmeasure>{_SPACED_MEASURE_RE})| +(?P<date>{alternation(DATE_WORDS)}))?")
 _ARABIC = re.compile(rf"(?P<pre>百分之)?(?<![A-Za-z0-9_.,])(?P<num>{_ARABIC_RE}){_AFTER}")
 _CHINESE = re.compile(rf"(?P<pre>百分之)?(?P<run>{_CN_RE})(?:\s*(?P<pct>{_PCT_RE})|\s*(?P<money>{YUAN})"
                       rf"|(?P<measure>{_MEASURE_RE}))?")

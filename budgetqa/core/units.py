@@ -28,6 +28,14 @@ NOT_MEASURES = ("个人", "人员", "人民", "项目", "名称", "名单", "家
 UNIT_ALIASES = {"百分比": "%", "％": "%", "㎡": "平方米", "m²": "平方米", "m2": "平方米", "百分点": "个百分点"}
 
 
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first ('万元|元'), for patterns that name units."""
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+MONEY_UNIT_RE = alternation(MONEY_FACTORS)  # '万亿元|千元|万元|亿元|元'
+
+
 def normalize_unit(unit: str | None) -> str:
     """A printed unit in its canonical spelling: '万 元' -> '万元', '％' -> '%', '百分点' -> '个百分点'."""
     if not unit:
