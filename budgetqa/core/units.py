@@ -82,9 +82,3 @@ def split_unit(unit: str | None) -> tuple[int, str | None]:
         if unit.startswith(mult):
             return MULTIPLIERS[mult], unit[len(mult):] or None
     return 0, unit
-
-
-def join_unit(scale: int, base: str | None) -> str:
-    """The inverse of `split_unit` for a multiplier of the table: (4, '元') -> '万元', (0, None) -> ''."""
-    mult = next((m for m, p in MULTIPLIERS.items() if p == scale), "") if scale else ""
-    return mult + (base or "")
