@@ -29,10 +29,10 @@ from typing import Callable, Iterable
 
 from budgetqa.core.numbers import Number, citation_markers, find_numbers
 from budgetqa.core.records import Answer, Passage
-from budgetqa.core.units import MONEY_FACTORS, split_unit
+from budgetqa.core.units import MONEY_UNIT_RE, split_unit
 
 MIN_ROUND_DECIMALS = 2
-_DECLARED_UNIT = re.compile(r"(?:单位|金额)\s*[:：]?\s*[（(]?\s*(%s)" % "|".join(sorted(MONEY_FACTORS, key=len, reverse=True)))
+_DECLARED_UNIT = re.compile(rf"(?:单位|金额)\s*[:：]?\s*[（(]?\s*({MONEY_UNIT_RE})")
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2}|\d{2})\s*年")
 
 

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import html
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
+from budgetqa.core.numbers import ARABIC_NUMBER
 from budgetqa.core.units import convert_money
 
-# An Arabic number as printed: ASCII thousands separators, optional decimals ('，' is punctuation).
-NUMBER_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])")
+NUMBER_RE = ARABIC_NUMBER  # an Arabic number as printed, group 1 (also searched in page images)
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 

@@ -23,7 +23,7 @@ from budgetqa.core.units import (COUNT_UNITS, DATE_WORDS, MEASURE_WORDS, MONEY_F
                                  UNIT_ALIASES, YUAN, alternation, convert_money, from_yuan, is_money_unit,
                                  money_factor, normalize_unit, split_unit, to_yuan)
 
-__all__ = ["COUNT_UNITS", "MONEY_FACTORS", "NOT_DISCLOSED", "Number", "citation_markers", "convert_money",
+__all__ = ["ARABIC_NUMBER", "COUNT_UNITS", "MONEY_FACTORS", "NOT_DISCLOSED", "Number", "citation_markers", "convert_money",
            "find_numbers", "from_yuan", "is_money_unit", "is_not_disclosed", "money_factor", "normalize_unit",
            "parse_number", "to_yuan"]
 
@@ -40,6 +40,10 @@ _SUFFIX_COMPARATORS = {"以上": "≥", "以下": "≤", "以内": "≤"}
 
 
 _ARABIC_RE = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
+_NOT_AFTER = r"(?<![A-Za-z0-9_.,])"  # not inside a code, a decimal or a thousands group
+# An Arabic number as printed (ASCII digits and separators; '，' is punctuation), group 1: the number. For
+# marking figures in a quote or a page image; `find_numbers` reads full-width digits and units too.
+ARABIC_NUMBER = re.compile(rf"{_NOT_AFTER}({_ARABIC_RE})")
 _CN_RE = rf"[{CN_DIGIT_CHARS}十廿卅][{CN_DIGIT_CHARS}{CN_MAGNITUDE_CHARS}点]*"
 _MULT_RE = alternation(MULTIPLIERS)
 _PCT_RE = "个百分点|百分点|%|‰"
@@ -57,7 +61,7 @@ _CELL = re.compile(
 _AFTER = (rf"(?:\s*(?P<pct>{_PCT_RE})|\s*(?P<money>(?:{_MULT_RE})?\s*{YUAN})"
           rf"|[ \t]*(?P<mult>{_MULT_RE})(?P<mmeasure>{_MEASURE_RE})?|(?P<measure>{_MEASURE_RE})"
           rf"|\s+(?!{_NOT_MEASURE_RE})(?P<wmeasure>{_SPACED_MEASURE_RE})| +(?P<date>{alternation(DATE_WORDS)}))?")
-_ARABIC = re.compile(rf"(?P<pre>百分之)?(?<![A-Za-z0-9_.,])(?P<num>{_ARABIC_RE}){_AFTER}")
+_ARABIC = re.compile(rf"(?P<pre>百分之)?{_NOT_AFTER}(?P<num>{_ARABIC_RE}){_AFTER}")
 _CHINESE = re.compile(rf"(?P<pre>百分之)?(?P<run>{_CN_RE})(?:\s*(?P<pct>{_PCT_RE})|\s*(?P<money>{YUAN})"
                       rf"|(?P<measure>{_MEASURE_RE}))?")
 _CLOSING = re.compile(r"[，。；、,;）)]|\s*$")  # what may follow a bare 万 read as 万元
