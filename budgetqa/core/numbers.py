@@ -192,17 +192,20 @@ def find_numbers(text: str, bare_wan_is_money: bool = True) -> list[Number]:
     inside words ('一般公共预算', '三公经费', '统一'). Values are absolute: Chinese writes decreases in words.
     """
     norm = text.translate(_WIDTH)
-    blocked = [(m.start(), m.end()) for p in (_CITATION, _LINE_ORDINAL, _BRACKET_ORDINAL, _DI_ORDINAL)
-               for m in p.finditer(norm)]
+    blocked = bytearray(len(norm))  # 1 where a marker or an ordinal (then a number already read) is printed
+    for pattern in (_CITATION, _LINE_ORDINAL, _BRACKET_ORDINAL, _DI_ORDINAL):
+        for m in pattern.finditer(norm):
+            blocked[m.start():m.end()] = b"\1" * (m.end() - m.start())
     found: list[Number] = []
     for m in _ARABIC.finditer(norm):
-        if not _overlaps(m.start(), m.end(), blocked):
+        if 1 not in blocked[m.start():m.end()]:
             n = _arabic(text, norm, m, bare_wan_is_money)
             if n is not None:
                 found.append(n)
-    taken = blocked + [(n.start, n.end) for n in found]
+    for n in found:
+        blocked[n.start:n.end] = b"\1" * (n.end - n.start)
     for m in _CHINESE.finditer(norm):
-        if not _overlaps(m.start(), m.end(), taken):
+        if 1 not in blocked[m.start():m.end()]:
             n = _chinese(text, norm, m, bare_wan_is_money)
             if n is not None:
                 found.append(n)
@@ -258,10 +261,6 @@ def _chinese(text: str, norm: str, m: re.Match, bare_wan_is_money: bool) -> Numb
         return None  # a numeral character inside a word: 一般, 三公经费, 一是, 十分
     kind: Kind = "percent" if split_unit(unit)[1] == "%" else "number"
     return Number(value, unit, text[m.start():end], None, m.start(), end, _cn_decimals(head), kind)
-
-
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)
 
 
 def citation_markers(text: str) -> list[int]:
