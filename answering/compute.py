@@ -12,7 +12,7 @@ from budgetqa.answering.interpret import interpretation
 from budgetqa.answering.lookup import Found
 from budgetqa.answering.measure_compare import amount_measures, compare_measures, execution_rate
 from budgetqa.answering.operands import (
-    MONEY, Operand, change_is_down, common_unit, computed_answer, find_operand, missing_answer, percent,
+    Operand, change_is_down, common_unit, computed_answer, find_operand, missing_answer, percent,
 )
 from budgetqa.answering.series import ranking, total, trend
 from budgetqa.answering.question import ParsedQuestion

@@ -27,12 +27,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterable
 
-from budgetqa.answering.numbers_in_text import NumberMention, citation_markers, find_numbers, parse_unit
+from budgetqa.core.numbers import Number, citation_markers, find_numbers
 from budgetqa.core.records import Answer, Passage
+from budgetqa.core.units import MONEY_UNIT_RE, split_unit
 
 MIN_ROUND_DECIMALS = 2
-_DECLARED_UNIT = re.compile(r"(?:单位|金额)\s*[:：]?\s*[（(]?\s*(万亿元|亿元|万元|千元|元)")
+_DECLARED_UNIT = re.compile(rf"(?:单位|金额)\s*[:：]?\s*[（(]?\s*({MONEY_UNIT_RE})")
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2}|\d{2})\s*年")
+
+
+def mentions(text: str) -> list[Number]:
+    """The numbers of a text as the guard reads them: a bare 万/亿 stays a multiplier (no implied 元)."""
+    return find_numbers(text, bare_wan_is_money=False)
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ class AllowedNumbers:
             number = abs(Decimal(str(value).replace(",", "")))
         except (InvalidOperation, ValueError):
             return
-        scale, base = parse_unit(unit)
+        scale, base = split_unit(unit)
         self.figures.add(Figure(number, scale, base))
 
     def add_text(self, text: str | None) -> None:
@@ -67,14 +73,14 @@ class AllowedNumbers:
         if not text:
             return
         declared = {m.group(1) for m in _DECLARED_UNIT.finditer(text)}
-        d_scale, d_unit = parse_unit(declared.pop()) if len(declared) == 1 else (0, None)
-        for n in find_numbers(text):
+        d_scale, d_unit = split_unit(declared.pop()) if len(declared) == 1 else (0, None)
+        for n in mentions(text):
             if n.kind == "year":
                 self.years.add(_full_year(n.value))
-            elif n.unit is None and n.scale == 0:
+            elif n.base_unit is None and n.scale == 0:
                 self.figures.add(Figure(n.value, d_scale, d_unit))
             else:
-                self.figures.add(Figure(n.value, n.scale, n.unit))
+                self.figures.add(Figure(n.value, n.scale, n.base_unit))
 
     def add_year(self, year: object) -> None:
         try:
@@ -82,10 +88,10 @@ class AllowedNumbers:
         except (InvalidOperation, ValueError):
             pass
 
-    def supports(self, m: NumberMention) -> bool:
+    def supports(self, m: Number) -> bool:
         if m.kind == "year":
             return _full_year(m.value) in self.years or any(_matches(m, f) for f in self.figures)
-        if m.unit is None and m.scale == 0 and m.decimals == 0 and int(m.value) in self.years:
+        if m.base_unit is None and m.scale == 0 and m.decimals == 0 and int(m.value) in self.years:
             return True  # a year written without 年 ('2021-2023年')
         return any(_matches(m, f) for f in self.figures)
 
@@ -112,7 +118,7 @@ class AllowedNumbers:
         for text in (answer.question or "", answer.interpretation or ""):
             for m in _YEAR_IN_TEXT.finditer(text):
                 allowed.add_year(m.group(1))
-            for n in find_numbers(text):
+            for n in mentions(text):
                 if n.kind == "year":
                     allowed.add_year(n.value)
         return allowed
@@ -128,11 +134,11 @@ class GuardResult:
 
 def check_answer(text: str, allowed: AllowedNumbers, n_sources: int, require_citation: bool = True) -> GuardResult:
     """Check the numbers and the citation markers of an LLM answer."""
-    mentions = find_numbers(text)
-    unsupported = [m.text for m in mentions if not allowed.supports(m)]
+    found = mentions(text)
+    unsupported = [m.text for m in found if not allowed.supports(m)]
     cited = citation_markers(text)
     bad = sorted({n for n in cited if not 1 <= n <= n_sources})
-    uncited = require_citation and any(m.kind != "year" for m in mentions) and not cited
+    uncited = require_citation and any(m.kind != "year" for m in found) and not cited
     return GuardResult(not unsupported and not bad and not uncited, unsupported, bad, uncited)
 
 
@@ -203,21 +209,22 @@ def _full_year(value: Decimal) -> int:
     return 2000 + year if year < 100 else year
 
 
-def _matches(m: NumberMention, f: Figure) -> bool:
-    if m.unit == "%" or f.unit == "%":
-        if m.unit not in ("%", None) or f.unit not in ("%", None):
+def _matches(m: Number, f: Figure) -> bool:
+    unit = m.base_unit
+    if unit == "%" or f.unit == "%":
+        if unit not in ("%", None) or f.unit not in ("%", None):
             return False
         return m.value == f.value  # percentages only as printed
-    if m.unit is not None and f.unit is not None and m.unit != f.unit:
+    if unit is not None and f.unit is not None and unit != f.unit:
         return False
     bare_source = f.unit is None and f.scale == 0
-    bare_mention = m.unit is None and m.scale == 0
+    bare_mention = unit is None and m.scale == 0
     if (bare_source or bare_mention) and _close(m, f.value):
         return True  # the value as printed, unit unknown on one side
     return _close(m, f.magnitude.scaleb(-m.scale))
 
 
-def _close(m: NumberMention, target: Decimal) -> bool:
+def _close(m: Number, target: Decimal) -> bool:
     """The mention equals target, or is target rounded to the mention's (>= MIN_ROUND_DECIMALS) decimals."""
     if m.value == target:
         return True

@@ -11,8 +11,8 @@ from budgetqa.answering.interpret import interpretation
 from budgetqa.answering.lookup import Found
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.core.records import Answer, Fact
+from budgetqa.core.units import from_yuan, is_money_unit
 
-MONEY = render.MONEY_UNITS
 _DOWN = re.compile(r"减少|下降|降低|压减|减|缩减|回落")
 _UP = re.compile(r"增加|增长|上升|提高")
 
@@ -27,8 +27,8 @@ class Operand:
 
     def amount(self, unit: str) -> Decimal:
         f = self.fact
-        if unit in MONEY and f.value_yuan is not None:
-            return f.value_yuan / MONEY[unit]
+        if is_money_unit(unit) and f.value_yuan is not None:
+            return from_yuan(f.value_yuan, unit)
         return f.value
 
     def label(self, fa) -> str:
@@ -40,7 +40,7 @@ def common_unit(ops: list[Operand], asked: str | None) -> str | None:
     """Common display unit of the operands, None when they cannot be combined."""
     units = {o.fact.unit for o in ops}
     if all(o.fact.value_yuan is not None for o in ops):
-        if asked in MONEY:
+        if is_money_unit(asked):
             return asked
         return units.pop() if len(units) == 1 else "万元"
     return units.pop() if len(units) == 1 else None

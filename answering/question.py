@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import logging
 import re
-
-import cn2an
 from dataclasses import dataclass, field
 
 from budgetqa.answering.catalog import Catalog, OrgMention
 from budgetqa.core.measures import measures_in_question
+from budgetqa.core.numerals import cn_value, small_int
 from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
 
 INTENTS = ("lookup", "difference", "growth", "share", "rate", "sum", "ranking", "trend", "list", "narrative")
 
-_CN_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
-              "八": "8", "九": "9"}
 _YEAR4 = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])\s*(年度|年|届)?")
 _YEAR2 = re.compile(r"(?<![\d.])(\d{2})\s*年(?!代)")
 _YEAR_CN = re.compile(r"([二〇零一三四五六七八九]{4})年")
@@ -215,7 +212,7 @@ def parse_question(text: str, catalog: Catalog) -> ParsedQuestion:
 def _parse_years(text: str, pq: ParsedQuestion, catalog: Catalog, consumed: list[tuple[int, int]]) -> None:
     years: list[int] = []
     for m in _YEAR_CN.finditer(text):
-        years.append(int("".join(_CN_DIGITS.get(c, "") for c in m.group(1)) or 0))
+        years.append(int(cn_value(m.group(1)) or 0))
         consumed.append(m.span())
     m = _YEAR_RANGE.search(text)
     if m:
@@ -257,7 +254,7 @@ def _parse_years(text: str, pq: ParsedQuestion, catalog: Catalog, consumed: list
         pq.year_note = f"“{word}”按{where}年度理解为{ref + delta}年"
     m = _RECENT.search(text)
     if m and not years and ref is not None:
-        n = int(cn2an.cn2an(m.group(1).replace("两", "二"), "smart")) if not m.group(1).isdigit() else int(m.group(1))
+        n = small_int(m.group(1)) or 0
         years.extend(range(ref - n + 1, ref + 1))
         pq.year_note = f"“{m.group(0)}”按最新文件年度理解为{ref - n + 1}—{ref}年"
     pq.years = sorted(dict.fromkeys(y for y in years if 1990 <= y <= 2100), key=years.index)

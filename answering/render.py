@@ -5,11 +5,11 @@ import re
 from decimal import Decimal
 
 from budgetqa.core.records import Citation, Fact
+from budgetqa.core.units import from_yuan, is_money_unit
 from budgetqa.core.vocabulary import get_vocabulary, normalize_label
 from budgetqa.core.measures import measure_name
 from budgetqa.answering.select import generic_column
 
-MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 COMPUTED = "（计算结果）"
 
 
@@ -26,8 +26,8 @@ def fmt_number(value: Decimal, max_places: int = 6) -> str:
 
 def fmt_value(fact: Fact, unit: str | None = None) -> str:
     """A fact's value as printed (unit as disclosed), or converted exactly when another money unit is asked."""
-    if unit and unit != fact.unit and unit in MONEY_UNITS and fact.value_yuan is not None:
-        converted = fact.value_yuan / MONEY_UNITS[unit]
+    if unit and unit != fact.unit and is_money_unit(unit) and fact.value_yuan is not None:
+        converted = from_yuan(fact.value_yuan, unit)
         return f"{fmt_number(converted)}{unit}（原文为{printed(fact)}）"
     return printed(fact)
 
@@ -40,7 +40,7 @@ def printed(fact: Fact) -> str:
 
 
 def fmt_money(value_yuan: Decimal, unit: str) -> str:
-    return f"{fmt_number(value_yuan / MONEY_UNITS[unit])}{unit}"
+    return f"{fmt_number(from_yuan(value_yuan, unit))}{unit}"
 
 
 def fmt_plain(value: Decimal, unit: str) -> str:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.core.measures import accepts, default_measure
 from budgetqa.core.records import Fact
+from budgetqa.core.units import is_money_unit
 from budgetqa.core.vocabulary import get_vocabulary, normalize_label
 
 log = logging.getLogger(__name__)
@@ -229,7 +230,7 @@ def score_fact(fact: Fact, pq: ParsedQuestion, items: list[str] | None = None, k
     elif fact.period == "previous":
         score -= 2.0
     # counts vs money
-    is_count = fact.unit not in ("元", "万元", "亿元", "%") and (
+    is_count = not is_money_unit(fact.unit) and fact.unit != "%" and (
         bool(_COUNT_COL.search(fact.column_label or "")) or fact.unit == pq.count_unit)
     if pq.count_unit:
         score += 2.5 if is_count or fact.unit == pq.count_unit else -3.0
@@ -260,10 +261,10 @@ def rank(facts: list[Fact], pq: ParsedQuestion, kinds: dict[str, str | None], it
     """Facts able to answer, best first; ties go to the earlier page/table (summary tables come first)."""
     scored = []
     for f in facts:
-        if pq.count_unit and f.unit in ("元", "万元", "亿元"):
-            continue
+        if pq.count_unit and is_money_unit(f.unit):
+            continue  # '多少人次/辆/件' is never answered with money ('因公出国多少人次' is not 0.00万元)
         if f.blank and pq.intent != "lookup":
-            continue  # a blank cell answers 'how much' (nothing); it is no operand of a computation  # '多少人次/辆/件' is never answered with money ('因公出国多少人次' is not 0.00万元)
+            continue  # a blank cell answers 'how much' (nothing); it is no operand of a computation
         s = score_fact(f, pq, items=items, kind=kinds.get(f.doc_id), period=period)
         if s is not None:
             scored.append(s)

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from budgetqa.answering import llm
 from budgetqa.answering.guard import AllowedNumbers, GuardRejected, StreamGuard, check_answer, strip_reasoning
-from budgetqa.answering.numbers_in_text import citation_markers
+from budgetqa.core.numbers import citation_markers
 from budgetqa.core.records import Answer, Citation, Passage
 from budgetqa.core.settings import Settings
 from budgetqa.prompts import load_prompt

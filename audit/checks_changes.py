@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from budgetqa.core.records import Fact
+from budgetqa.core.units import is_money_unit
 
 from budgetqa.audit.context import DocContext, close, step_yuan, tolerance
 from budgetqa.audit.findings import Finding, fmt_money, make_finding, shown
@@ -46,7 +47,7 @@ def _check_amount(ctx, item, cur: Fact, prev: Fact, amt: Fact) -> list[Finding]:
     actual = cur.value_yuan - prev.value_yuan
     if close(stated, actual, tolerance([cur, prev, amt], 2)):
         return []
-    unit = cur.unit if cur.unit in ("元", "万元") else "万元"
+    unit = cur.unit if is_money_unit(cur.unit) else "万元"
     msg = (f"{item or '该项'}本年{shown(cur)}、上年{shown(prev)}，实际{'增加' if actual >= 0 else '减少'}"
            f"{fmt_money(abs(actual), unit)}，但文中写{'增加' if stated >= 0 else '减少'}{shown(amt)}")
     return [make_finding("change", CERTAIN, ctx, msg, [("本年", cur), ("上年", prev), ("增减额", amt)],

@@ -7,6 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from budgetqa.core.records import Fact
+from budgetqa.core.units import is_money_unit
 
 from budgetqa.audit.context import DocContext, close, tolerance
 from budgetqa.audit.findings import Finding, fmt_money, make_finding, shown
@@ -138,7 +139,7 @@ def _finding(ctx, key, parent, kids, odd, residual, raw) -> Finding | None:
         return None  # the rows lacking a readable code are the missing children
     cut = residual > 0 and key[0] in ctx.cache.get("continued", set())
     severity = SUSPECTED if (odd or offset or cut) else CERTAIN
-    unit = parent.unit if parent.unit in ("元", "万元", "亿元") else "万元"
+    unit = parent.unit if is_money_unit(parent.unit) else "万元"
     level = {3: "款", 5: "项"}.get(len(_code(parent) or ""), "类")
     names = "、".join(f"{_code(k)} {k.row_label} {shown(k)}" for k in kids[:6]) + (f"等{len(kids)}项" if len(kids) > 6 else "")
     total = sum((k.value_yuan for k in kids), Decimal(0))

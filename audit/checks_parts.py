@@ -7,6 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from budgetqa.core.records import Fact
+from budgetqa.core.units import is_money_unit
 
 from budgetqa.audit.context import DocContext, close, clusters, tight_binding, tolerance
 from budgetqa.audit.findings import Finding, display, fmt_money, make_finding, shown
@@ -106,7 +107,7 @@ def _compare(ctx, rule, rel, total, parts, complete, where) -> Finding | None:
 
 
 def _finding(ctx, rule, rel, total, parts, s, severity, where, complete=True, involved=()) -> Finding:
-    unit = total.unit if total.unit in ("元", "万元", "亿元") else "万元"
+    unit = total.unit if is_money_unit(total.unit) else "万元"
     names = "、".join(f"{display(p.item) or p.row_label}{shown(p)}" for p in parts)
     msg = (f"{display(total.item) or total.row_label}为{shown(total)}，而{names}之和为{fmt_money(s, unit)}，"
            f"相差{fmt_money(abs(amount(total) - s), unit)}（{where}）")

@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from budgetqa.core.records import Fact
+from budgetqa.core.units import is_money_unit, money_factor
 
 from budgetqa.audit.binding import in_subject_paragraph
 from budgetqa.audit.checks_codes import logical_tables
@@ -16,7 +17,7 @@ from budgetqa.audit.rules import CERTAIN, RULES, SUSPECTED, Rule
 from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
-_WAN = Decimal(10000)
+_WAN = money_factor("万元")  # a 元/万元 slip: the same digits read in the other unit
 _SCOPE_COLUMNS = {"一般公共预算拨款", "财政拨款收入", "财政拨款支出", "政府性基金", "国有资本经营预算"}
 _TOTAL_COLUMNS = {"合计", "收入合计", "支出合计", "收入总计", "支出总计"}
 _PERIODS = {"current": "本年", "previous": "上年"}
@@ -198,6 +199,6 @@ def _corroboration(ctx: DocContext, k: tuple, cs: list[list[Fact]]) -> str:
             hits = [c for c in cs if close(c[0].value_yuan, s, tolerance([c[0], *parts], len(parts)))]
             if len(hits) == 1:
                 names = "、".join(f"{display(p.item)}{shown(p)}" for p in parts)
-                unit = hits[0][0].unit if hits[0][0].unit in ("元", "万元") else "万元"
+                unit = hits[0][0].unit if is_money_unit(hits[0][0].unit) else "万元"
                 return f"其中{shown(hits[0][0])}与{names}之和（{fmt_money(s, unit)}）相符"
     return ""

@@ -5,6 +5,7 @@ import logging
 import re
 from collections import Counter
 
+from budgetqa.core.numbers import find_numbers
 from budgetqa.core.records import Citation, Fact
 
 from budgetqa.audit.context import DocContext
@@ -15,7 +16,6 @@ log = logging.getLogger(__name__)
 _SENTENCE = re.compile(r"[^。；;\n]+")
 # a sentence whose subject is a year: '2019年我部门“三公”经费预算安排4.5万元'
 _LEAD_YEAR = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]\s*)?(20\d{2})\s*年(?!\s*\d{1,2}\s*月)")
-_MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元)")
 _BUDGET_WORD = re.compile(r"预算|决算|安排|经费|支出|收入")
 # comparisons and other years that legitimately differ from the document year
 _OTHER = re.compile(r"比|较|与|相比|对比|同比|上年|去年|执行|实际|完成|截至|截止|年末|年底|年初|期末|以来|至今|成立|结转|累计|调整|"
@@ -51,14 +51,14 @@ def _subject_years(ctx: DocContext, year: int) -> list[Finding]:
         if not m or int(m.group(1)) == year or (before and before[-1] not in "。；;：:！？!?" and
                                                _OTHER.search(before[-3:])):
             continue
-        money = _MONEY.search(s)
-        if not money or not _BUDGET_WORD.search(s[:money.start()]) or _OTHER.search(s[:money.start()]):
+        money = next((n for n in find_numbers(s) if n.is_money), None)
+        if not money or not _BUDGET_WORD.search(s[:money.start]) or _OTHER.search(s[:money.start]):
             continue
         stated = int(m.group(1))
         if led[stated] > max(1, own // 4):
             continue  # the document covers that year too (e.g. last year's accounts and this year's budget)
         # a year off by one may be last year's figure quoted without '上年'; two or more is a stale paragraph
-        certain = own >= 2 and bool(_ITEM_HINT.search(s[:money.start()])) and 2 <= abs(stated - year) <= 5
+        certain = own >= 2 and bool(_ITEM_HINT.search(s[:money.start])) and 2 <= abs(stated - year) <= 5
         msg = (f"本文件为{year}年{_kind(ctx)}，但“{s[:60]}”写的是{stated}年，年度不一致"
                f"（文件中其余{own}处以{year}年表述）")
         out.append(_finding(ctx, msg, CERTAIN if certain else SUSPECTED, page, s, str(stated)))

@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from budgetqa.core.records import Fact
+from budgetqa.core.units import money_factor
 
 from budgetqa.audit.binding import bound
 from budgetqa.audit.labels import item_of_label, measure_of_fact, scope_of_fact
@@ -15,7 +16,6 @@ from budgetqa.audit.rules import TOLERANCE
 
 log = logging.getLogger(__name__)
 
-_FACTORS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 _INCOME_OTHER = ("事业收入", "事业单位经营收入", "其他收入", "上级补助收入", "附属单位上缴收入", "政府性基金",
                  "国有资本经营预算", "财政专户管理资金收入")
 
@@ -90,7 +90,7 @@ class DocContext:
 
 def step_yuan(f: Fact) -> Decimal:
     """One hundredth of the fact's printed unit, in 元 (the rounding step of a printed figure)."""
-    factor = _FACTORS.get(f.unit)
+    factor = money_factor(f.unit)
     if factor is None and f.value and f.value_yuan is not None:
         factor = abs(f.value_yuan / f.value)
     return TOLERANCE * (factor or Decimal(1))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterable
 
 from budgetqa.core.records import Citation, Fact
+from budgetqa.core.units import from_yuan, money_factor
 
 from budgetqa.audit.rules import SEVERITY_RANK, RULES_BY_ID
 
@@ -60,19 +61,15 @@ def fmt_wan(yuan: Decimal | None) -> str:
     """A money amount in 元 shown in 万元 without noise: 327800 -> '32.78'."""
     if yuan is None:
         return "?"
-    wan = (Decimal(yuan) / Decimal(10000)).quantize(Decimal("0.000001")).normalize()
+    wan = from_yuan(Decimal(yuan), "万元").quantize(Decimal("0.000001")).normalize()
     text = format(wan, "f")
     return text
 
 
-_FACTORS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}
-
-
 def fmt_money(yuan: Decimal, unit: str = "万元") -> str:
     """An amount in 元 written in `unit`: (387800, '万元') -> '38.78万元'; (1234, '元') -> '1,234元'."""
-    factor = _FACTORS.get(unit, Decimal(10000))
-    unit = unit if unit in _FACTORS else "万元"
-    v = (Decimal(yuan) / factor).quantize(Decimal("0.0001")).normalize()
+    unit = unit if money_factor(unit) is not None else "万元"
+    v = from_yuan(Decimal(yuan), unit).quantize(Decimal("0.0001")).normalize()
     if v == v.to_integral():
         v = v.quantize(Decimal(1))
     text = f"{v:,f}" if unit == "元" else format(v, "f")

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from budgetqa.core.records import Chunk, Document, Page, Table
 from budgetqa.core.settings import Settings
-from budgetqa.core.numbers import find_numbers
+from budgetqa.core.numbers import COUNT_UNITS, find_numbers
+from budgetqa.core.numerals import small_int
 
 # numbered headings: (style, level, pattern); group 'n' is the number, so that list items can be told apart
 _NUMBERED = [
@@ -27,20 +28,9 @@ _MAX_HEADING_CHARS = 40
 # An unnumbered title line ('2025年部门预算编制说明', '主要职能', '…机构设置') opens a top-level section too.
 _TITLE = re.compile(r"^[^，。；：,;:、\s]{2,30}(?:说明|情况|职能|职责|解释|概况|目标|措施|设置|表)$")
 _NUMERIC = re.compile(r"^[\s\-—－.,，%０-９0-9]+$")
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 _CLOSED = "。；;！？!?：:"
 _TOC_LEADER = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|-{4,})\s*\d*\s*$")
 WRAP_RATIO = 0.85  # a line this close to the page's widest line runs on into the next one
-
-
-def _cn_number(text: str) -> int:
-    """'九' -> 9, '十二' -> 12, '二十' -> 20, '12' -> 12."""
-    if text.isdigit():
-        return int(text)
-    if "十" not in text:
-        return _CN_DIGITS.get(text, 0)
-    tens, _, ones = text.partition("十")
-    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
 
 
 def line_width(line: str) -> int:
@@ -78,7 +68,7 @@ class HeadingReader:
             m = pattern.match(s)
             if not m:
                 continue
-            number = _cn_number(m.group("n"))
+            number = small_int(m.group("n")) or 0
             if wraps:
                 nxt = (next_line or "").strip()
                 ok = bool(nxt) and (starts_item(nxt) and _heading_text(s, level)
@@ -136,7 +126,8 @@ def first_text_line(page: Page) -> str | None:
 
 
 def _has_figure(text: str) -> bool:
-    return any(n.unit for n in find_numbers(text))
+    """A money amount or a count ('1万元', '3辆', '95%'); a year or a date is no figure."""
+    return any(n.is_money or n.unit in COUNT_UNITS for n in find_numbers(text))
 
 
 def _heading_text(s: str, level: int) -> bool:

@@ -17,6 +17,7 @@ import logging
 import re
 from collections import Counter
 
+from budgetqa.core.numerals import arabic_years
 from budgetqa.core.records import DocMeta, Document
 from budgetqa.ingest.aliases import declared_aliases
 
@@ -26,8 +27,6 @@ KINDS = ("部门预算", "单位预算", "部门决算", "单位决算")
 _SPACE = re.compile(r"[\s\u3000]+")
 _SECTION = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分|目录|按照|根据)")
 _YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?![\d,]|\.\d|\s*年\s*\d{1,2}\s*月)")
-_CN_DIGITS = dict(zip("〇○零一二三四五六七八九", "000123456789"))
-_CN_YEAR = re.compile("[一二][〇○零九][〇○零一二三四五六七八九]{2}(?=年)")
 _YEAR_LABEL = re.compile(r"(?:预算|决算)年度[:：]\s*((?:19|20)\d{2})")
 _YEAR_KIND = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:区级|市级|县级|省级)?\s*(?:部门|单位)?\s*(?:预算|决算)")
 _KIND_IN_TITLE = re.compile(r"(?:(?:19|20)\d{2}年?度?|年度)?(?:区级|市级|县级|省级)?(部门|单位)(预算|决算)")
@@ -114,7 +113,7 @@ def _org(title: list[str], text: str, first_page: str) -> tuple[str | None, bool
 
 def _org_from_title(title: list[str]) -> str | None:
     """'廊坊市广阳区信访局2022年部门预算…' / '上海市普陀区财政局|年度部门决算' -> the organisation."""
-    compact = _arabic_years(_compact("".join(title)))
+    compact = arabic_years(_compact("".join(title)))
     m = _KIND_IN_TITLE.search(compact)
     if not m:
         return None
@@ -125,13 +124,8 @@ def _org_from_title(title: list[str]) -> str | None:
     return prefix or None
 
 
-def _arabic_years(text: str) -> str:
-    """'二〇二三年' -> '2023年'."""
-    return _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(0)), text)
-
-
 def _year(title: list[str], text: str) -> int | None:
-    title, text = [_arabic_years(t) for t in title], _arabic_years(text)
+    title, text = [arabic_years(t) for t in title], arabic_years(text)
     years = [int(y) for y in _YEAR.findall(" ".join(title))]
     if years:
         return _most_common(years)

@@ -16,15 +16,16 @@ import re
 from dataclasses import dataclass, field
 
 from budgetqa.core.numbers import Number, is_not_disclosed, normalize_unit, parse_number
+from budgetqa.core.units import COUNT_UNITS, MONEY_FACTORS, MONEY_UNIT_RE, UNIT_ALIASES, alternation
 from budgetqa.core.vocabulary import Item
 
 _WS = re.compile(r"\s+")
-_UNIT_IN = re.compile(r"单位[:：]\s*(亿元|万元|千元|元)|[（(](亿元|万元|千元|元)[）)]")
+_UNIT_IN = re.compile(rf"单位[:：]\s*({MONEY_UNIT_RE})|[（(]({MONEY_UNIT_RE})[）)]")
 AS_OF = re.compile(r"截[止至](?:时间|日期)?[:：]?\s*(\d{4})\s*(?:年|-|/|\.)")
 _META = re.compile(r"^(?:编制(?:部门|单位)|预算(?:主管部门|单位|年度)|部门名称|单位名称|截[止至]|(?:金额)?单位)[:：]?")
 _TITLE = re.compile(r"表(?:[（(][^）)]*[）)])?$")
 _DATA_LABEL = re.compile(r"^[一二三四五六七八九十]+、")
-UNIT_WORD = re.compile(r"^(?:%|％|百分比|‰|件|人|人次|名|辆|台|平方米|份|次|个|家|项|户|元|万元|亿元)$")
+UNIT_WORD = re.compile(rf"^(?:{alternation((*COUNT_UNITS, *UNIT_ALIASES, *MONEY_FACTORS))})$")
 _PAREN_UNIT = re.compile(r"[（(]([^）)]*?)[）)]\s*$")
 _PREV_COL = re.compile(r"上年(?:度)?(?:预算|决算|执行|实际|同期)?数|上年度")
 _YEAR_COL = re.compile(r"(\d{4})年")

@@ -15,11 +15,12 @@ from pathlib import Path
 from budgetqa.core.errors import IngestError
 from budgetqa.core.records import Page, Table
 from budgetqa.core.settings import Settings
+from budgetqa.core.units import MONEY_UNIT_RE
 
 log = logging.getLogger(__name__)
 
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
-UNIT_LINE = re.compile(r"(?:金额)?单位[:：]\s*(亿元|万元|元)")
+UNIT_LINE = re.compile(rf"(?:金额)?单位[:：]\s*({MONEY_UNIT_RE})")
 _TITLE_LINE = re.compile(r"^.{2,40}(表|表（[^）]*）)$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分)")
 

@@ -5,13 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from budgetqa.answering.guard import AllowedNumbers, GuardRejected, StreamGuard, check_answer, strip_reasoning
-from budgetqa.answering.numbers_in_text import citation_markers, find_numbers
+from budgetqa.answering.guard import (AllowedNumbers, GuardRejected, StreamGuard, check_answer, mentions,
+                                      strip_reasoning)
+from budgetqa.core.numbers import citation_markers
 from budgetqa.core.records import Answer, Chunk, Citation, Passage
 
 
 def nums(text):
-    return [(n.text, n.magnitude, n.unit, n.kind) for n in find_numbers(text)]
+    return [(n.text, n.magnitude, n.base_unit, n.kind) for n in mentions(text)]
 
 
 @pytest.mark.parametrize(
@@ -31,8 +32,8 @@ def nums(text):
     ],
 )
 def test_first_number_and_unit(text, magnitude, unit):
-    first = find_numbers(text)[0]
-    assert first.magnitude == magnitude and first.unit == unit
+    first = mentions(text)[0]
+    assert first.magnitude == magnitude and first.base_unit == unit
 
 
 def test_years_ordinals_citations_and_words():

@@ -60,7 +60,7 @@ def test_to_yuan_is_exact():
 
 def test_find_numbers_in_sentences():
     text = "2021年机关运行经费11.06万元。包括：办公费1.65万元、邮电费1.5万元，较2020年减少53.49万元，增长17.48%，占98.5%"
-    found = [(n.text, n.value, n.unit) for n in find_numbers(text) if n.unit]
+    found = [(n.text, n.value, n.unit) for n in find_numbers(text) if n.unit and n.kind != "year"]
     assert found == [
         ("11.06万元", Decimal("11.06"), "万元"),
         ("1.65万元", Decimal("1.65"), "万元"),
@@ -85,3 +85,70 @@ def test_bare_wan_before_punctuation_is_wan_yuan_but_not_before_a_count_word():
     found = [(n.text, n.unit) for n in find_numbers("项目总预算2921.00万，其中支持外贸发展370.00万。发放1万份")]
     assert ("2921.00万", "万元") in found and ("370.00万", "万元") in found
     assert all(unit != "万元" for text, unit in found if text.startswith("1"))
+
+
+# --- one unit table, Chinese numerals by cn2an, one scanner for extraction and the guard -------------------
+
+from budgetqa.core.numerals import arabic_years, cn_value, small_int  # noqa: E402
+from budgetqa.core.units import convert_money, from_yuan, money_factor, split_unit  # noqa: E402
+
+
+def test_money_units_convert_exactly_both_ways():
+    assert money_factor("万元") == 10000 and money_factor("亿元") == 100000000 and money_factor("千元") == 1000
+    assert money_factor(" 万 元") == 10000 and money_factor("人") is None and money_factor("") is None
+    assert convert_money(Decimal("80"), "万元", "元") == 800000
+    assert convert_money(Decimal("371514655.00"), "元", "亿元") == Decimal("3.7151465500")
+    assert convert_money(Decimal("1.2"), "亿元", "万元") == 12000
+    assert convert_money(Decimal("5"), "人", "元") is None and convert_money(Decimal("5"), "元", "%") is None
+    assert from_yuan(Decimal("327800"), "万元") == Decimal("32.78")
+    assert split_unit("万元") == (4, "元") and split_unit("万人") == (4, "人") and split_unit("万") == (4, None)
+    assert split_unit("个百分点") == (0, "%") and split_unit("百分点") == (0, "%") and split_unit("") == (0, None)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("一百二十", "120"), ("两千", "2000"), ("廿一", "21"), ("二〇二一", "2021"), ("二○二一", "2021"),
+    ("一点二", "1.2"), ("十一点零五", "11.05"), ("零点五", "0.5"), ("一亿二千万", "120000000"),
+])
+def test_chinese_numerals(text, value):
+    assert cn_value(text) == Decimal(value)
+
+
+def test_chinese_numeral_helpers():
+    assert [small_int(t) for t in ("12", "十二", "两", "十", "九", "二十")] == [12, 12, 2, 10, 9, 20]
+    assert small_int("一般") is None and cn_value("百") is None
+    assert arabic_years("二〇二三年部门预算，二○二一年") == "2023年部门预算，2021年"
+
+
+def _read(text, **kw):
+    return [(n.text, n.value, n.unit, n.kind) for n in find_numbers(text, **kw)]
+
+
+def test_one_scanner_reads_years_percentages_and_chinese_counts():
+    assert _read("二〇二一年，百分之十二点五，八十人，十二项，2024 年度") == [
+        ("二〇二一年", Decimal(2021), "年", "year"), ("百分之十二点五", Decimal("12.5"), "%", "percent"),
+        ("八十人", Decimal(80), "人", "number"), ("十二项", Decimal(12), "项", "number"),
+        ("2024 年", Decimal(2024), "年", "year")]
+    assert _read("一百二十万，一般公共预算，三公经费") == [("一百二十万", Decimal(120), "万元", "number")]
+
+
+def test_bare_wan_is_money_for_extraction_and_a_multiplier_for_the_guard():
+    text = "项目总预算2921.00万，受益120万人"
+    assert [(n.unit, n.magnitude) for n in find_numbers(text)] == [("万元", Decimal(29210000)),
+                                                                  ("万人", Decimal(1200000))]
+    guard = find_numbers(text, bare_wan_is_money=False)
+    assert [(n.unit, n.base_unit, n.scale) for n in guard] == [("万", None, 4), ("万人", "人", 4)]
+
+
+def test_ordinals_and_citation_markers_are_no_numbers_in_extraction_either():
+    found = _read("（一）公务接待费1万元[2]\n2、公务用车0辆，第3页")
+    assert found == [("1万元", Decimal(1), "万元", "number"), ("0辆", Decimal(0), "辆", "number")]
+
+
+def test_pdf_whitespace_before_a_unit_but_not_before_a_word():
+    assert _read("共有\n车辆 0 辆，其中：机要通信用车0\n辆、") == [
+        ("0 辆", Decimal(0), "辆", "number"), ("0\n辆", Decimal(0), "辆", "number")]
+    assert _read("资本性支出 0.00\n人员经费合计 1,234.56 项目支出 31\n\n项 目") == [
+        ("0.00", Decimal("0.00"), "", "number"), ("1,234.56", Decimal("1234.56"), "", "number"),
+        ("31", Decimal(31), "", "number")]
+    assert _read("307.82\n年初财政拨款 32\t年初") == [("307.82", Decimal("307.82"), "", "number"),
+                                                ("32", Decimal(32), "", "number")]

@@ -181,3 +181,9 @@ def test_leading_places(catalog):
     assert catalog.leading_places("中共普陀区委宣传部") == [(2, 5)]
     assert catalog.leading_places("要新建社区公共服务中心") == []  # '社区' is no place name
     assert catalog.leading_places("城市管理中心") == []
+
+
+def test_chinese_years_and_recent_years(catalog):
+    assert parse_question("商务委二〇二四年三公经费", catalog).years == [2024]
+    assert parse_question("商务委近两年三公经费", catalog).years == [2024, 2025]
+    assert parse_question("商务委近十年三公经费", catalog).years == list(range(2016, 2026))  # '十' once crashed

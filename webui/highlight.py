@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import html
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
-# An Arabic number as printed: ASCII thousands separators, optional decimals ('，' is punctuation).
-NUMBER_RE = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])")
+from budgetqa.core.numbers import ARABIC_NUMBER
+from budgetqa.core.units import convert_money
+
+NUMBER_RE = ARABIC_NUMBER  # an Arabic number as printed, group 1 (also searched in page images)
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
@@ -35,7 +36,7 @@ def target_values(facts: Iterable[dict] = ()) -> set[Decimal]:
                 targets.add(abs(v))
         wan = to_decimal(fact.get("value_wan"))
         if wan is not None:
-            targets.add(abs(wan) * 10000)  # the same money printed in 元
+            targets.add(abs(convert_money(wan, "万元", "元")))  # the same money printed in 元
     return targets
 
 

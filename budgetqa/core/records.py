@@ -5,6 +5,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from budgetqa.core.units import from_yuan
+
 DocKind = Literal["部门预算", "单位预算", "部门决算", "单位决算", "other"]
 UNKNOWN = None  # metadata that could not be inferred is stored as NULL, never guessed
 
@@ -125,7 +127,7 @@ class Fact:
 
     @property
     def value_wan(self) -> Decimal | None:
-        return None if self.value_yuan is None else self.value_yuan / Decimal(10000)
+        return None if self.value_yuan is None else from_yuan(self.value_yuan, "万元")
 
     def citation(self, doc_name: str) -> Citation:
         return Citation(doc=doc_name, page=self.page, locator=self.locator, quote=self.quote)
