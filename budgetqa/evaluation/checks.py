@@ -1,0 +1,140 @@
+"""Checks of one answer against its gold item: the figure in the gold unit, the citation, and which figures an
+answer asserts as its own (its computed result, its facts, or figures printed outside the quotes)."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from budgetqa.core.numbers import find_numbers
+
+TOLERANCE = Decimal("0.005")  # relative: 0.5%
+MONEY = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+_NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
+_QUOTED = re.compile(r"“[^”]*”|（《[^）]*）|《[^》]*》")  # quotes and the places they come from
+
+Figure = tuple[Decimal, str]  # (value, unit)
+
+
+def to_decimal(x) -> Decimal | None:
+    try:
+        return Decimal(str(x).replace(",", "").replace("−", "-"))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def plain(value: Decimal) -> str:
+    """'53.8700' -> '53.87', '7' -> '7'."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def close(a: Decimal, b: Decimal) -> bool:
+    if b == 0:
+        return a == 0
+    return abs(a - b) <= abs(b) * TOLERANCE
+
+
+def convert(value: Decimal | None, funit: str, unit: str) -> Decimal | None:
+    """A value in `funit` expressed in `unit`; None when the units measure different things (万元 vs 辆, %)."""
+    if value is None:
+        return None
+    if unit in MONEY and funit in MONEY:
+        return value * MONEY[funit] / MONEY[unit]
+    if funit in (unit, "") or not unit:
+        return value
+    return None
+
+
+def computed_result(answer) -> Figure | None:
+    """The result of a computed answer: the number after the last '=' of `Answer.computed`."""
+    if not answer.computed or "=" not in answer.computed:
+        return None
+    tail = answer.computed.rsplit("=", 1)[1]
+    m = _NUMBER.search(tail)
+    if not m:
+        return None
+    unit = "%" if "%" in tail else next((u for u in ("亿元", "万元", "元") if u in tail), "")
+    value = to_decimal(m.group(0))
+    return (value, unit) if value is not None else None
+
+
+def asserted_figures(answer) -> tuple[list[Figure], bool]:
+    """(figures, primary): the figures an answer asserts as its own. `primary` is True when the first one is the
+    answer's figure (its computed result, else its first fact); False for figures with a unit printed in the
+    answer text outside the quotes. Numbers merely quoted from a citation, and notices such as audit warnings,
+    assert nothing."""
+    result = computed_result(answer)
+    if result is not None:
+        return [result], True
+    facts = [(to_decimal(f.get("value")), f.get("unit") or "") for f in answer.facts or []]
+    facts = [(v, u) for v, u in facts if v is not None]
+    if facts:
+        return facts, True
+    text = answer.answer or ""
+    for note in answer.notices or []:
+        text = text.replace(note, " ")
+    text = _QUOTED.sub(" ", text)
+    return [(n.value, n.unit) for n in find_numbers(text) if n.unit], False
+
+
+def matches_gold(figures: list[Figure], primary: bool, gold: dict, signless: bool) -> bool:
+    """The answer's figure equals the gold figure in the gold unit (the first figure when it is the answer's own
+    figure, any of them when they are figures printed in its text)."""
+    want = to_decimal(gold.get("value"))
+    if want is None:
+        return False
+    for value, unit in figures[:1] if primary else figures:
+        got = convert(value, unit, gold.get("unit", ""))
+        if got is not None and (close(abs(got), abs(want)) if signless else close(got, want)):
+            return True
+    return False
+
+
+def check_citation(answer, item: dict) -> bool:
+    """The first citation's document is the gold document, its page among the gold pages when given."""
+    if not answer.citations:
+        return False
+    c = answer.citations[0]
+    if c.doc != item["doc"]:
+        return False
+    pages = item.get("pages")
+    return not pages or c.page in pages
+
+
+def check_value(answer, gold: dict, signless: bool = False) -> tuple[bool, str]:
+    """lookup / compare: gold.text contained, gold.keywords present, the figure in the gold unit within 0.5%
+    (the computed result, else the first fact, else the gold figure printed in a quoted answer)."""
+    if answer.status != "answered":
+        return False, f"状态 {answer.status}"
+    text = answer.answer
+    if "text" in gold and gold["text"] not in text:
+        return False, f"答案中没有“{gold['text']}”"
+    missing = [k for k in gold.get("keywords", []) if k not in text]
+    if missing:
+        return False, f"缺少关键词：{'、'.join(missing)}"
+    if "value" not in gold:
+        return True, ""
+    want = to_decimal(gold["value"])
+    unit = gold.get("unit", "")
+    result = computed_result(answer)
+    if result is not None:
+        got = convert(result[0], result[1], unit)
+        if got is not None and (close(abs(got), abs(want)) if signless else close(got, want)):
+            return True, ""
+        return False, f"计算结果 {result[0]}{result[1]}，应为 {gold['value']}{unit}"
+    facts = answer.facts[:1] if answer.facts else []
+    for f in facts:
+        got = convert(to_decimal(f.get("value")), f.get("unit") or "", unit)
+        if got is not None and signless:
+            got, want = abs(got), abs(want)
+        if got is not None and close(got, want):
+            return True, ""
+    if facts:
+        f = facts[0]
+        return False, f"数值 {f.get('value')}{f.get('unit') or ''}，应为 {gold['value']}{unit}"
+    # a quoted answer: the gold figure printed in the text
+    for m in _NUMBER.finditer(text):
+        got = to_decimal(m.group(0))
+        if got is not None and got == want:
+            return True, ""
+    return False, f"答案中没有 {gold['value']}{unit}"
