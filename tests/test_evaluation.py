@@ -172,3 +172,13 @@ def test_several_sets_each_with_a_block_and_a_total():
     assert data["total"]["outcomes"]["wrong"] == 2 and data["total"]["outcomes"]["right"] == 1
     assert data["sets"][0]["results"][0]["outcome"] == "wrong"
     assert data["sets"][0]["results"][0]["reason"]  # the per-item reason text is kept
+
+
+def test_nested_quotes_and_the_figure_of_the_asked_measure():
+    """A quote naming “三公”经费 keeps its numbers quoted; a share answered with its base amount and the share."""
+    text = "数据表中未找到该数字：\n1. “2024年度“三公”经费支出决算为0.95万元。”（《d.pdf》第23页）"
+    assert score_item(_answer(text), LOOKUP).asserted == []
+    a = _answer("基本支出2,336.91万元，占比79.49%", facts=[_fact(2336.91, "万元"), _fact(79.49, "%")])
+    share = {**SHARE, "gold": {"value": 79.49, "unit": "%"}}
+    assert score_item(a, share).outcome == "right"
+    assert score_item(_answer("…", facts=[_fact(2336.91, "万元"), _fact(80.1, "%")]), share).outcome == "wrong"

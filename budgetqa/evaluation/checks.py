@@ -10,7 +10,7 @@ from budgetqa.core.numbers import find_numbers
 TOLERANCE = Decimal("0.005")  # relative: 0.5%
 MONEY = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 _NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
-_QUOTED = re.compile(r"“[^”]*”|（《[^）]*）|《[^》]*》")  # quotes and the places they come from
+_PLACES = re.compile(r"（《[^）]*）|《[^》]*》")  # where a quote comes from: '（《a.pdf》第7页，…）'
 
 Figure = tuple[Decimal, str]  # (value, unit)
 
@@ -59,8 +59,8 @@ def computed_result(answer) -> Figure | None:
 
 
 def asserted_figures(answer) -> tuple[list[Figure], bool]:
-    """(figures, primary): the figures an answer asserts as its own. `primary` is True when the first one is the
-    answer's figure (its computed result, else its first fact); False for figures with a unit printed in the
+    """(figures, primary): the figures an answer asserts as its own. `primary` is True when they are its computed
+    result or its facts (the one of the gold's measure answers, see `answer_figure`); False for figures with a unit printed in the
     answer text outside the quotes. Numbers merely quoted from a citation, and notices such as audit warnings,
     assert nothing."""
     result = computed_result(answer)
@@ -73,8 +73,27 @@ def asserted_figures(answer) -> tuple[list[Figure], bool]:
     text = answer.answer or ""
     for note in answer.notices or []:
         text = text.replace(note, " ")
-    text = _QUOTED.sub(" ", text)
+    text = _PLACES.sub(" ", without_quotes(text))
     return [(n.value, n.unit) for n in find_numbers(text) if n.unit], False
+
+
+def without_quotes(text: str) -> str:
+    """The text outside “…” quotes; quotes may nest (a quoted sentence naming “三公”经费)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "“":
+            depth += 1
+        elif ch == "”" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(ch)
+    return "".join(out)
+
+
+def answer_figure(figures: list[Figure], unit: str) -> Figure:
+    """The figure that answers for the gold unit: the first of the same measure (a share among money facts),
+    else the first."""
+    return next((f for f in figures if convert(f[0], f[1], unit) is not None), figures[0])
 
 
 def matches_gold(figures: list[Figure], primary: bool, gold: dict, signless: bool) -> bool:
@@ -83,7 +102,7 @@ def matches_gold(figures: list[Figure], primary: bool, gold: dict, signless: boo
     want = to_decimal(gold.get("value"))
     if want is None:
         return False
-    for value, unit in figures[:1] if primary else figures:
+    for value, unit in [answer_figure(figures, gold.get("unit", ""))] if primary else figures:
         got = convert(value, unit, gold.get("unit", ""))
         if got is not None and (close(abs(got), abs(want)) if signless else close(got, want)):
             return True
@@ -103,7 +122,8 @@ def check_citation(answer, item: dict) -> bool:
 
 def check_value(answer, gold: dict, signless: bool = False) -> tuple[bool, str]:
     """lookup / compare: gold.text contained, gold.keywords present, the figure in the gold unit within 0.5%
-    (the computed result, else the first fact, else the gold figure printed in a quoted answer)."""
+    (the computed result, else the first fact of the gold's measure, else the gold figure printed in a quoted
+    answer)."""
     if answer.status != "answered":
         return False, f"状态 {answer.status}"
     text = answer.answer
@@ -122,16 +142,16 @@ def check_value(answer, gold: dict, signless: bool = False) -> tuple[bool, str]:
         if got is not None and (close(abs(got), abs(want)) if signless else close(got, want)):
             return True, ""
         return False, f"计算结果 {result[0]}{result[1]}，应为 {gold['value']}{unit}"
-    facts = answer.facts[:1] if answer.facts else []
-    for f in facts:
-        got = convert(to_decimal(f.get("value")), f.get("unit") or "", unit)
+    facts = [(to_decimal(f.get("value")), f.get("unit") or "") for f in answer.facts or []]
+    facts = [(v, u) for v, u in facts if v is not None]
+    if facts:
+        value, funit = answer_figure(facts, unit)
+        got = convert(value, funit, unit)
         if got is not None and signless:
             got, want = abs(got), abs(want)
         if got is not None and close(got, want):
             return True, ""
-    if facts:
-        f = facts[0]
-        return False, f"数值 {f.get('value')}{f.get('unit') or ''}，应为 {gold['value']}{unit}"
+        return False, f"数值 {plain(value)}{funit}，应为 {gold['value']}{unit}"
     # a quoted answer: the gold figure printed in the text
     for m in _NUMBER.finditer(text):
         got = to_decimal(m.group(0))

@@ -4,6 +4,7 @@ with the answer given. `reports_json` is the machine-readable form (`budgetqa ev
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from budgetqa.evaluation.scoring import EvalReport, ItemResult, merge_reports
 
@@ -18,11 +19,21 @@ def _pct(k: int, n: int) -> str:
     return f"{k}/{n}（{k / n:.0%}）" if n else f"{k}/{n}"
 
 
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cell(text, width: int, left: bool = False) -> str:
+    """Padded to a display width (a Chinese character takes two columns)."""
+    pad = " " * max(0, width - _width(str(text)))
+    return f"{text}{pad}" if left else f"{pad}{text}"
+
+
 def _row(label: str, counts: dict[str, int]) -> str:
     n = sum(counts.values())
-    cells = "".join(f"{counts[o]:>9}" for o in _COLUMNS)
+    cells = "".join(_cell(counts[o], 10) for o in _COLUMNS)
     extra = "".join(f"  {OUTCOME_NAMES[o]} {counts[o]}" for o in ("error", "unscored") if counts.get(o))
-    return f"  {label:<13}{n:>6}{cells}{extra}"
+    return f"  {_cell(label, 13, left=True)}{_cell(n, 6)}{cells}{extra}"
 
 
 def format_report(report: EvalReport, show: str | None = None) -> str:
@@ -30,7 +41,7 @@ def format_report(report: EvalReport, show: str | None = None) -> str:
     abstained items, and (with `show`) the listed items."""
     title = report.name or "评测集"
     lines = [f"== {title}（{len(report.results)} 题）==",
-             f"  {'类型':<11}{'题数':>4}" + "".join(f"{OUTCOME_NAMES[o]:>{9 - len(OUTCOME_NAMES[o])}}" for o in _COLUMNS)]
+             f"  {_cell('类型', 13, left=True)}{_cell('题数', 6)}" + "".join(_cell(OUTCOME_NAMES[o], 10) for o in _COLUMNS)]
     for kind, counts in report.outcomes_by_kind().items():
         lines.append(_row(kind, counts))
     lines.append(_row("合计", report.outcomes()))
