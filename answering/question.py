@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from budgetqa.answering.catalog import Catalog, OrgMention
+from budgetqa.core.numbers import parse_number
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ _YEAR2 = re.compile(r"(?<![\d.])(\d{2})\s*年(?!代)")
 _YEAR_CN = re.compile(r"([二〇零一三四五六七八九]{4})年")
 _RELATIVE = {"今年": 0, "本年度": 0, "本年": 0, "当年": 0, "去年": -1, "上一年": -1, "前年": -2}
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|-|—|~|～)\s*((?:19|20)\d{2})\s*年?")
-_RECENT = re.compile(r"(?:近|最近)([两二三四五六七八九十\d])年")
+_RECENT = re.compile(r"(?:近|最近)([两二三四五六七八九十\d]{1,3})年")
 
 _UNIT_ASK = [
     (re.compile(r"(?:多少|几)\s*亿元|以亿元|单位[是为：:]?亿元|亿元计"), "亿元"),
@@ -257,7 +258,8 @@ def _parse_years(text: str, pq: ParsedQuestion, catalog: Catalog, consumed: list
         pq.year_note = f"“{word}”按{where}年度理解为{ref + delta}年"
     m = _RECENT.search(text)
     if m and not years and ref is not None:
-        n = int(_CN_DIGITS.get(m.group(1), m.group(1))) if m.group(1) not in "两" else 2
+        number = parse_number(m.group(1))  # '十', '两', '3', '十五': the one number reader
+        n = int(number.value) if number is not None and number.value >= 1 else 1
         years.extend(range(ref - n + 1, ref + 1))
         pq.year_note = f"“{m.group(0)}”按最新文件年度理解为{ref - n + 1}—{ref}年"
     pq.years = sorted(dict.fromkeys(y for y in years if 1990 <= y <= 2100), key=years.index)

@@ -181,3 +181,11 @@ def test_leading_places(catalog):
     assert catalog.leading_places("中共普陀区委宣传部") == [(2, 5)]
     assert catalog.leading_places("要新建社区公共服务中心") == []  # '社区' is no place name
     assert catalog.leading_places("城市管理中心") == []
+
+
+@pytest.mark.parametrize("q, n", [("鹿泉区信访局近十年的三公经费", 10), ("鹿泉区信访局近两年的三公经费", 2),
+                                  ("鹿泉区信访局近3年的三公经费", 3), ("鹿泉区信访局近十五年的三公经费", 15)])
+def test_recent_years_in_chinese_numerals(catalog, q, n):
+    """'近十年' crashed with int('十'); the count is read by the one number reader."""
+    pq = parse_question(q, catalog)
+    assert pq.years == list(range(2021 - n + 1, 2022)) and pq.intent == "trend"
