@@ -136,12 +136,16 @@ def cmd_chat(args, settings: Settings) -> int:
 # --- evaluation and benchmarks ---------------------------------------------------------
 def _read_jsonl(path: str) -> list[dict]:
     items = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BudgetQAError(f"{path}：无法读取（{getattr(exc, 'strerror', None) or exc}）") from None
+    for n, line in enumerate(text.splitlines(), 1):
         if line.strip():
             try:
                 items.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise BudgetQAError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+                raise BudgetQAError(f"{path}:{n}：不是有效的 JSON（{exc.msg}）") from None
     return items
 
 
