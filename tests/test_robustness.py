@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import typing
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
@@ -16,7 +17,8 @@ from budgetqa.answering.conversation import Session
 from budgetqa.answering.engine import Engine
 from budgetqa.core.records import Answer, Citation, Status
 from budgetqa.core.settings import Settings
-from tests.test_app import CORPUS
+
+CORPUS = Path(__file__).resolve().parents[1] / "samples" / "corpus"
 
 STATUSES = set(typing.get_args(Status))
 
@@ -69,10 +71,10 @@ def engine(tmp_path_factory) -> Engine:
 
 
 def _valid(answer, asked: str) -> None:
-    assert isinstance(answer, Answer)
-    assert answer.status in STATUSES
-    assert isinstance(answer.answer, str) and answer.answer.strip()
-    assert all(isinstance(c, Citation) for c in answer.citations)
+    assert isinstance(answer, Answer), asked
+    assert answer.status in STATUSES, asked
+    assert isinstance(answer.answer, str) and answer.answer.strip(), asked
+    assert all(isinstance(c, Citation) for c in answer.citations), asked
     json.dumps(answer.to_json(), ensure_ascii=False, default=str)
 
 
