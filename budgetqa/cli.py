@@ -10,6 +10,7 @@ from pathlib import Path
 from budgetqa.audit import command as audit_command, measure
 from budgetqa.core.errors import BudgetQAError
 from budgetqa.core.settings import Settings
+from budgetqa.evaluation.report import SHOW_CHOICES
 
 log = logging.getLogger(__name__)
 
@@ -135,20 +136,30 @@ def cmd_chat(args, settings: Settings) -> int:
 # --- evaluation and benchmarks ---------------------------------------------------------
 def _read_jsonl(path: str) -> list[dict]:
     items = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BudgetQAError(f"{path}：无法读取（{getattr(exc, 'strerror', None) or exc}）") from None
+    for n, line in enumerate(text.splitlines(), 1):
         if line.strip():
             try:
                 items.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise BudgetQAError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+                raise BudgetQAError(f"{path}:{n}：不是有效的 JSON（{exc.msg}）") from None
     return items
 
 
 def cmd_eval(args, settings: Settings) -> int:
-    from budgetqa.evaluation import format_report, run_eval
+    """Each gold file is a set: a block per set (right / wrong figure / abstained per kind), then the total."""
+    from budgetqa.evaluation import format_reports, reports_json, run_eval
 
-    report = run_eval(_engine(settings), _read_jsonl(args.file))
-    print(format_report(report))
+    sets = [(Path(f).name, _read_jsonl(f)) for f in args.files]  # every file read before any question is asked
+    engine = _engine(settings)
+    reports = [run_eval(engine, items, name=name) for name, items in sets]
+    if args.json:
+        _print_json(reports_json(reports))
+    else:
+        print(format_reports(reports, show=args.show))
     return 0
 
 
@@ -275,8 +286,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub("chat", cmd_chat, "a conversation over standard input, one question per line")
     s.add_argument("--json", action="store_true", help="one JSON answer per line")
 
-    s = sub("eval", cmd_eval, "run a gold question file (jsonl) and print accuracy")
-    s.add_argument("file")
+    s = sub("eval", cmd_eval, "run gold question files (jsonl): right / wrong figure / abstained per set and kind")
+    s.add_argument("files", nargs="+", metavar="FILE", help="one or more gold jsonl files, each reported as a set")
+    s.add_argument("--json", action="store_true", help="machine-readable report (every item with its outcome)")
+    s.add_argument("--show", choices=SHOW_CHOICES,
+                   help="list the items of one outcome with the answer given (failed = every item not right)")
 
     s = sub("eval-retrieval", cmd_eval_retrieval, "recall@1/@5 and MRR of BM25, dense and hybrid retrieval")
     s.add_argument("files", nargs="+", help="one or more gold jsonl files, evaluated together")

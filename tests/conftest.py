@@ -1,4 +1,5 @@
-"""Fixtures shared by the test suite: paths to the shared corpus and a settings factory."""
+"""Fixtures shared by the test suite: paths to the shared corpus, a settings factory, and one engine over the
+whole shared corpus built once per session."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,6 +13,7 @@ SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "corpus" / "seeds"
 PDFS = SHARED / "corpus" / "pdf"
 DEV_SET = SHARED / "eval" / "dev.jsonl"
+DEV2_SET = SHARED / "eval" / "dev2.jsonl"
 
 
 def seed(name_prefix: str) -> Path:
@@ -30,3 +32,16 @@ def pdf(name_part: str) -> Path:
 def settings(tmp_path: Path) -> Settings:
     """Settings on a fresh store folder with the deterministic fake embedder."""
     return Settings(store=tmp_path / "store", embedding_model="hash")
+
+
+@pytest.fixture(scope="session")
+def shared_engine(tmp_path_factory):
+    """An engine over the whole shared corpus (seeds and PDFs), ingested once per test session with the
+    deterministic 'hash' embedder (the real model is measured by `budgetqa eval`, see README)."""
+    from budgetqa.answering.engine import Engine
+    from budgetqa.ingest.pipeline import Ingestor
+
+    settings = Settings(store=tmp_path_factory.mktemp("shared") / "store", embedding_model="hash")
+    results = Ingestor(settings).ingest(sorted(SEEDS.glob("*.txt")) + sorted(PDFS.glob("*.pdf")))
+    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    return Engine(settings)

@@ -53,3 +53,29 @@ def test_facts_query_accepts_synonyms_and_exports_csv_and_xlsx(store, tmp_path, 
 def test_unknown_export_format_is_one_clear_line(store, tmp_path, capsys):
     assert main(["--store", store, "facts", "--export", str(tmp_path / "facts.pdf")]) == 2
     assert "facts.pdf" in capsys.readouterr().err
+
+
+def test_eval_several_sets_json_and_show(store, tmp_path, capsys):
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text(json.dumps({"id": "a1", "kind": "lookup", "doc": seed("000").name, "question": "2021 信访专项经费多少",
+                             "gold": {"value": 80, "unit": "万元"}}, ensure_ascii=False) + "\n", encoding="utf-8")
+    b.write_text(json.dumps({"id": "b1", "kind": "lookup", "doc": seed("000").name, "question": "2021 信访专项经费多少",
+                             "gold": {"value": 81, "unit": "万元"}}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["--store", store, "eval", str(a), str(b), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["name"] for s in data["sets"]] == ["a.jsonl", "b.jsonl"]
+    assert data["sets"][0]["outcomes"]["right"] == 1 and data["sets"][1]["outcomes"]["wrong"] == 1
+    assert data["total"]["outcomes"]["right"] == 1 and data["total"]["outcomes"]["wrong"] == 1
+    assert main(["--store", store, "eval", str(a), str(b), "--show", "wrong"]) == 0
+    text = capsys.readouterr().out
+    assert "== a.jsonl（1 题）==" in text and "== 合计（全部评测集）（2 题）==" in text
+    assert "[b1] 错误数字 lookup" in text and "答案数字 80万元" in text and "应为 81万元" in text
+
+
+def test_eval_bad_file_is_one_line(store, tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n", encoding="utf-8")
+    assert main(["--store", store, "eval", str(bad)]) == 2
+    assert "bad.jsonl:1：不是有效的 JSON" in capsys.readouterr().err
+    assert main(["--store", store, "eval", str(tmp_path / "missing.jsonl")]) == 2
+    assert "missing.jsonl：无法读取" in capsys.readouterr().err

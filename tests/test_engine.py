@@ -1,19 +1,14 @@
-"""The engine: input validation, the `ask --json` contract, and end to end over the seeds + 商务委 PDF."""
+"""The engine: input validation, the `ask --json` contract, and end to end over the shared corpus (the eval
+sets' floors are in tests/test_eval_floors.py)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from budgetqa.answering.engine import Engine
-from budgetqa.evaluation import load_items, run_eval
 from budgetqa.core.settings import Settings
 from tests.answering_fixtures import build_store
-from tests.conftest import DEV_SET, SEEDS, pdf
-
-REPO = Path(__file__).resolve().parents[1]
-EXTRA_SET = REPO / "tests" / "data" / "eval_extra.jsonl"
 
 
 @pytest.fixture
@@ -58,49 +53,12 @@ def test_passage_answer_quotes_the_sentence_of_the_named_org(small):
 
 # --- end to end ----------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def corpus_engine(tmp_path_factory):
-    from budgetqa.ingest.pipeline import Ingestor
-
-    settings = Settings(store=tmp_path_factory.mktemp("e2e") / "store", embedding_model="hash")
-    results = Ingestor(settings).ingest(sorted(SEEDS.glob("*.txt")) + [pdf("商务委员会25年预算")])
-    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
-    return Engine(settings)
-
-
-def _failures(report):
-    return [(r.id, r.reason, r.citation) for r in report.failures]
-
-
-def test_dev_set_lookup_compare_unanswerable(corpus_engine):
-    items = [i for i in load_items(DEV_SET) if i["kind"] in ("lookup", "compare", "unanswerable")]
-    report = run_eval(corpus_engine, items)
-    assert report.accuracy == (len(items), len(items)), _failures(report)
-    n, k = report.citation
-    assert n == k, _failures(report)
-
-
-def test_dev_set_text_kinds(corpus_engine):
-    items = [i for i in load_items(DEV_SET) if i["kind"] in ("list", "narrative")]
-    report = run_eval(corpus_engine, items)
-    assert report.accuracy == (len(items), len(items)), _failures(report)
-
-
-def test_extra_eval_cases(corpus_engine):
-    items = load_items(EXTRA_SET)
-    assert len(items) >= 15
-    report = run_eval(corpus_engine, items)
-    assert report.accuracy == (len(items), len(items)), _failures(report)
-    n, k = report.citation
-    assert n == k, _failures(report)
-
-
-def test_named_org_is_never_answered_from_another_document(corpus_engine):
-    a = corpus_engine.ask("廊坊市委信访局的主要职责有哪些？")
+def test_named_org_is_never_answered_from_another_document(shared_engine):
+    a = shared_engine.ask("廊坊市委信访局的主要职责有哪些？")
     assert a.status == "answered"
     assert {c.doc for c in a.citations} == {"004_883ce0a57a2316ce.txt"}
 
 
-def test_unit_budget_pdf_not_preferred_when_unspecified(corpus_engine):
-    a = corpus_engine.ask("普陀区商务委2025年收入预算是多少？")
+def test_unit_budget_pdf_not_preferred_when_unspecified(shared_engine):
+    a = shared_engine.ask("普陀区商务委2025年收入预算是多少？")
     assert a.citations[0].doc == "上海市普陀区商务委员会25年预算.pdf"

@@ -187,3 +187,11 @@ def test_chinese_years_and_recent_years(catalog):
     assert parse_question("商务委二〇二四年三公经费", catalog).years == [2024]
     assert parse_question("商务委近两年三公经费", catalog).years == [2024, 2025]
     assert parse_question("商务委近十年三公经费", catalog).years == list(range(2016, 2026))  # '十' once crashed
+
+
+@pytest.mark.parametrize("q, n", [("鹿泉区信访局近十年的三公经费", 10), ("鹿泉区信访局近两年的三公经费", 2),
+                                  ("鹿泉区信访局近3年的三公经费", 3), ("鹿泉区信访局近十五年的三公经费", 15)])
+def test_recent_years_in_chinese_numerals(catalog, q, n):
+    """'近十年' crashed with int('十'); the count is read by the one number reader."""
+    pq = parse_question(q, catalog)
+    assert pq.years == list(range(2021 - n + 1, 2022)) and pq.intent == "trend"
