@@ -10,6 +10,7 @@ from typing import Callable, Protocol
 from budgetqa.core.errors import IngestError
 from budgetqa.core.records import Document, Page
 from budgetqa.core.settings import Settings
+from budgetqa.ingest import guard
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ def sha256_bytes(data: bytes) -> str:
 
 def read_file(path: Path, settings: Settings) -> bytes:
     """Read a file whole (so its hash and its content are the same bytes), with clear errors."""
+    guard.check_path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(
@@ -89,6 +91,7 @@ def load_document(path: Path | str, settings: Settings) -> Document:
 
     path = Path(path)
     data = read_file(path, settings)
+    guard.check_content(path, data, settings)
     loader = _registry()[path.suffix.lower()]
     pages, paged, warnings = loader(path, data, settings)
     doc = Document(
