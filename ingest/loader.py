@@ -87,6 +87,7 @@ def read_file(path: Path, settings: Settings) -> bytes:
 
 def load_document(path: Path | str, settings: Settings) -> Document:
     """Load any supported file into a Document (metadata inferred from its content)."""
+    from budgetqa.ingest.instructions import instruction_warnings
     from budgetqa.ingest.metadata import infer_metadata
 
     path = Path(path)
@@ -113,6 +114,7 @@ def load_document(path: Path | str, settings: Settings) -> Document:
         )
     if ocr:
         doc.warnings.append(f"{len(ocr)} 页需要OCR（无可提取文字）：第 {', '.join(map(str, ocr))} 页")
+    doc.warnings.extend(instruction_warnings(doc))
     doc.meta, meta_warnings = infer_metadata(doc)
     doc.warnings.extend(meta_warnings)
     return doc
