@@ -8,10 +8,14 @@ the file. `Settings.parse_in_subprocess=False` parses in the calling process (no
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import resource
+import sys
+import types
 from pathlib import Path
+from typing import Iterator
 
 from budgetqa.core.errors import IngestError
 from budgetqa.core.records import Document
@@ -44,7 +48,8 @@ def parse_file(path: Path | str, settings: Settings) -> Document:
     receiver, sender = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(str(path), settings.model_dump_json(), sender), daemon=True,
                        name=f"budgetqa-parse-{path.name[:40]}")
-    proc.start()
+    with _main_module_hidden():
+        proc.start()
     sender.close()
     try:
         if not receiver.poll(settings.parse_timeout_s + _GRACE_S):
@@ -67,6 +72,20 @@ def parse_file(path: Path | str, settings: Settings) -> Document:
     if kind == "memory":
         raise _memory_error(path, settings)
     raise IngestError(shown_name(path), f"the parser failed ({payload})", "the file may be damaged")
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """multiprocessing re-imports the parent's `__main__` script in the child (a Streamlit page, a `python -`
+    script, a user's unguarded script...). The worker needs only the parsers: hide `__main__` while the
+    process is being started, so that no preparation data names it."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 def _died(path: Path, exitcode: int | None, settings: Settings) -> IngestError:

@@ -185,3 +185,17 @@ def _repair_vectors(store: SideStore, settings: Settings) -> list[str]:
     if docs:
         done.append(f"重新嵌入 {len(docs)} 个文件的文本块")
     return done
+
+
+def format_report(report: CheckReport) -> str:
+    """The report as the CLI prints it (Chinese)."""
+    counts = report.counts
+    lines = [f"文件 {counts.get('documents', '?')} 个，文本块 {counts.get('chunks', '?')} 个，"
+             f"向量 {counts.get('vectors', '?')} 个，数据 {counts.get('facts', '?')} 条"]
+    lines += [f"已修复：{d}" for d in report.repaired]
+    for p in report.problems:
+        tag = "错误" if p.error else "提示"
+        fix = "（可用 budgetqa check --repair 修复）" if p.error and p.repairable and not report.repaired else ""
+        lines.append(f"{tag}：{p.message}{fix}")
+    lines.append("检查通过" if report.ok else "检查未通过")
+    return "\n".join(lines)
