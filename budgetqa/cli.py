@@ -264,6 +264,14 @@ def cmd_restore(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench_kiosk(args, settings: Settings) -> int:
+    from budgetqa.webui.loadtest import run_load_test
+
+    report = run_load_test(settings, sessions=args.sessions, seconds=args.seconds, pause_s=args.pause)
+    _print_json(report.summary())
+    return 0 if report.limits_held and report.errors == 0 else 1
+
+
 # --- parser ----------------------------------------------------------------------------
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """The options every command honours. Declared on the main parser and on each subcommand (there with
@@ -339,6 +347,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub("restore", cmd_restore, "replace the store by a backup after checking its checksums")
     s.add_argument("path")
+
+    s = sub("bench-kiosk", cmd_bench_kiosk, "load test of the kiosk on 127.0.0.1: concurrent sessions, limits, p95, memory")
+    s.add_argument("--sessions", type=int, default=20, help="concurrent sessions, each its own client address")
+    s.add_argument("--seconds", type=float, default=60.0, help="duration of the run")
+    s.add_argument("--pause", type=float, default=1.0, help="seconds each session waits between questions")
 
     s = sub("app", cmd_app, "start the Streamlit chat app on the store (extra arguments go to streamlit)")
     s.add_argument("--port", type=int, default=8501)
