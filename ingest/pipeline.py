@@ -16,6 +16,7 @@ from budgetqa.core.errors import BudgetQAError, IngestError
 from budgetqa.core.records import DocMeta
 from budgetqa.core.settings import Settings
 from budgetqa.ingest.chunker import chunk_document
+from budgetqa.ingest.guard import check_content
 from budgetqa.ingest.loader import SUPPORTED_SUFFIXES, read_file, sha256_bytes
 from budgetqa.ingest.worker import parse_file
 from budgetqa.store.lock import writer_lock
@@ -119,6 +120,7 @@ class Ingestor:
         result = FileResult(path=str(path), status="failed")
         try:
             data = read_file(path, self.settings)
+            check_content(path, data, self.settings)  # magic bytes and ZIP directory, before any worker starts
             doc_id = sha256_bytes(data)
             if self.store.has_document(doc_id):
                 stored = self.store.document(doc_id)

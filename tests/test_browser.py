@@ -62,10 +62,12 @@ def test_ask_in_the_browser(browser_store, tmp_path):
     assert time.monotonic() - t0 < 60
 
 
-def test_kiosk_has_no_upload_or_audit_page(browser_store):
+def test_kiosk_has_no_upload_or_audit_page(browser_store, tmp_path):
     """The public kiosk serves only the chat and the document list: the upload, audit and facts pages are not
     registered, so neither the navigation nor their URLs reach them."""
     _require_browser()
+    from budgetqa.core.errors import StoreError
+    from budgetqa.store.backup import backup, restore
     from budgetqa.webui.browser import ask, chromium, serve, wait_app_ready
 
     OUT.mkdir(exist_ok=True)
@@ -87,3 +89,7 @@ def test_kiosk_has_no_upload_or_audit_page(browser_store):
         wait_app_ready(page)
         ask(page, Q_FUND, "80")
         page.screenshot(path=str(OUT / "browser-kiosk.png"))
+        settings = Settings(store=browser_store, embedding_model="hash")
+        backup(settings, tmp_path / "backup")
+        with pytest.raises(StoreError, match="正被运行中的问答应用使用"):  # the running app holds its lock
+            restore(settings, tmp_path / "backup")
