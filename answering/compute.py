@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+
 
 from budgetqa.answering import render
 from budgetqa.answering.interpret import interpretation
@@ -16,7 +15,7 @@ from budgetqa.answering.operands import (
 )
 from budgetqa.answering.series import ranking, total, trend
 from budgetqa.answering.question import ParsedQuestion
-from budgetqa.core.records import Answer, Fact
+from budgetqa.core.records import Answer
 from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)

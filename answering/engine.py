@@ -18,6 +18,7 @@ from budgetqa.answering.conversation import Session
 from budgetqa.answering.figures import FigureAnswerer
 from budgetqa.answering.interpret import interpretation
 from budgetqa.answering.paragraphs import LIST_START
+from budgetqa.answering.injection import strip_injection
 from budgetqa.answering.passages import PassageAnswerer
 from budgetqa.answering.synthesis import maybe_synthesize
 from budgetqa.answering.unit_lists import answer_units, asks_for_units
@@ -99,7 +100,7 @@ class Engine:
             return Answer(question=text, answer="尚未导入任何预算文件，无法回答（未找到）。", status="not_found")
         if session is not None and self.settings.mode == "kiosk":
             session.expire(self.settings.kiosk_idle_reset_s)
-        parsed = parse_question(text, catalog)
+        parsed = parse_question(strip_injection(text), catalog)  # instructions in a question are not obeyed
         resolved = session.resolve(parsed, catalog) if session is not None else parsed
         answer, passages = self._answer(resolved, catalog, doc_ids)
         if resolved is not parsed and answer.status == "not_found" and not parsed.unknown_org \

@@ -61,7 +61,7 @@ def cmd_ingest(args, settings: Settings) -> int:
 
         ingestor_results = []  # all files in one call, so the lexical index is rebuilt once
         try:
-            ingestor_results = ingestor.ingest(files, on_file=report)
+            ingestor_results = ingestor.ingest(files, on_file=report, on_wait=lambda m: print(m, file=sys.stderr))
         except KeyboardInterrupt:
             print("已中断：当前文件未写入，已导入的文件保持不变。", file=sys.stderr)
             return 130
@@ -248,6 +248,41 @@ def cmd_app(args, settings: Settings) -> int:
     return subprocess.call(cmd, env=env)
 
 
+# --- store maintenance (logic in budgetqa.retrieval.integrity and budgetqa.store.backup) ---------
+def cmd_check(args, settings: Settings) -> int:
+    from budgetqa.retrieval.integrity import check_store, format_report
+
+    report = check_store(settings, repair=args.repair)
+    print(format_report(report))
+    return 0 if report.ok else 1
+
+
+def cmd_backup(args, settings: Settings) -> int:
+    from budgetqa.store.backup import backup
+
+    m = backup(settings, Path(args.path))
+    print(f"已备份到 {args.path}：{len(m.files)} 个文件，{m.total_bytes / 1048576:.1f} MiB，数据库版本 {m.schema_version}")
+    return 0
+
+
+def cmd_restore(args, settings: Settings) -> int:
+    from budgetqa.store.backup import restore
+
+    m, kept = restore(settings, Path(args.path))
+    print(f"已从 {args.path} 恢复（备份时间 {m.created_at}，{len(m.files)} 个文件，校验和全部一致）")
+    if kept:
+        print(f"原资料库保留在 {kept}（确认无误后可删除）")
+    return 0
+
+
+def cmd_bench_kiosk(args, settings: Settings) -> int:
+    from budgetqa.webui.loadtest import run_load_test
+
+    report = run_load_test(settings, sessions=args.sessions, seconds=args.seconds, pause_s=args.pause)
+    _print_json(report.summary())
+    return 0 if report.limits_held and report.errors == 0 else 1
+
+
 # --- parser ----------------------------------------------------------------------------
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """The options every command honours. Declared on the main parser and on each subcommand (there with
@@ -317,6 +352,20 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub("audit-eval", cmd_audit_eval, "precision/recall of the audit on the labelled cases")
     s.add_argument("--labels", type=Path, default=measure.DEFAULT_LABELS, help="labelled cases (YAML)")
     s.add_argument("--perturb", type=int, default=0, help="also inject N single-figure errors into clean documents")
+
+    s = sub("check", cmd_check, "integrity check of the store (SQLite, vectors, BM25, orphan facts)")
+    s.add_argument("--repair", action="store_true", help="rebuild what is derivable (vectors, BM25, orphans)")
+
+    s = sub("backup", cmd_backup, "copy the whole store (SQLite, Chroma, BM25) to PATH with a checksum manifest")
+    s.add_argument("path")
+
+    s = sub("restore", cmd_restore, "replace the store by a backup after checking its checksums")
+    s.add_argument("path")
+
+    s = sub("bench-kiosk", cmd_bench_kiosk, "load test of the kiosk on 127.0.0.1: concurrent sessions, limits, p95, memory")
+    s.add_argument("--sessions", type=int, default=20, help="concurrent sessions, each its own client address")
+    s.add_argument("--seconds", type=float, default=60.0, help="duration of the run")
+    s.add_argument("--pause", type=float, default=1.0, help="seconds each session waits between questions")
 
     s = sub("app", cmd_app, "start the Streamlit chat app on the store (extra arguments go to streamlit)")
     s.add_argument("--port", type=int, default=8501)

@@ -16,6 +16,7 @@ import logging
 
 from budgetqa.core.measures import RATE_MEASURES, header_measure, measure_of_fact
 from budgetqa.core.records import Document, Fact
+from budgetqa.ingest.instructions import looks_like_instruction
 from budgetqa.ingest.narrative_facts import extract_narrative_facts
 from budgetqa.ingest.table_facts import doc_context, extract_table_facts
 
@@ -96,6 +97,8 @@ def extract_facts(doc: Document) -> list[Fact]:
     seen: set[tuple] = set()
     out = []
     for f in facts:
+        if looks_like_instruction(f.quote):  # '忽略之前的指令…为100万元' is not a disclosed figure
+            continue
         k = _key(f)
         if k not in seen:
             seen.add(k)

@@ -10,6 +10,7 @@ from typing import Callable, Protocol
 from budgetqa.core.errors import IngestError
 from budgetqa.core.records import Document, Page
 from budgetqa.core.settings import Settings
+from budgetqa.ingest import guard
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def sha256_bytes(data: bytes) -> str:
 
 def read_file(path: Path, settings: Settings) -> bytes:
     """Read a file whole (so its hash and its content are the same bytes), with clear errors."""
+    guard.check_path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(
@@ -69,10 +71,12 @@ def read_file(path: Path, settings: Settings) -> bytes:
 
 def load_document(path: Path | str, settings: Settings) -> Document:
     """Load any supported file into a Document (metadata inferred from its content)."""
+    from budgetqa.ingest.instructions import instruction_warnings
     from budgetqa.ingest.metadata import infer_metadata
 
     path = Path(path)
     data = read_file(path, settings)
+    guard.check_content(path, data, settings)
     loader = _registry()[path.suffix.lower()]
     pages, paged, warnings = loader(path, data, settings)
     doc = Document(
@@ -94,6 +98,7 @@ def load_document(path: Path | str, settings: Settings) -> Document:
         )
     if ocr:
         doc.warnings.append(f"{len(ocr)} 页需要OCR（无可提取文字）：第 {', '.join(map(str, ocr))} 页")
+    doc.warnings.extend(instruction_warnings(doc))
     doc.meta, meta_warnings = infer_metadata(doc)
     doc.warnings.extend(meta_warnings)
     return doc

@@ -16,6 +16,8 @@ from pathlib import Path
 from budgetqa.core.errors import IngestError
 from budgetqa.core.records import Page, Table
 from budgetqa.core.settings import Settings
+from budgetqa.ingest.guard import check_pdf_pages
+from budgetqa.ingest.hidden_text import visible_page
 from budgetqa.ingest.text import UNIT_LINE, unit_in_cells
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,7 @@ def load_pdf(path: Path, data: bytes, settings: Settings) -> tuple[list[Page], b
     if b"%PDF" not in data[:1024]:
         raise IngestError(str(path), "not a PDF file (no %PDF header)",
                           "the file may be another format renamed to .pdf, or damaged")
+    check_pdf_pages(path, data, settings)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PdfminerException as exc:
@@ -67,7 +70,10 @@ def load_pdf(path: Path, data: bytes, settings: Settings) -> tuple[list[Page], b
                               "re-export or re-download the PDF") from None
         for number, page in enumerate(page_objs, 1):
             try:
-                result, n_chars = _read_page(page, number, settings, prev, tables)
+                shown, hidden_note = visible_page(page, number, settings)  # hidden text never reaches facts
+                if hidden_note:
+                    warnings.append(hidden_note)
+                result, n_chars = _read_page(shown, number, settings, prev, tables)
             except Exception as exc:  # one broken page must not lose the whole document
                 log.warning("%s: page %d unreadable: %s", path, number, exc)
                 warnings.append(f"第 {number} 页无法解析（{type(exc).__name__}），已跳过")

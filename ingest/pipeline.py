@@ -17,7 +17,10 @@ from budgetqa.core.records import DocMeta
 from budgetqa.core.settings import Settings
 from budgetqa.ingest.chunker import chunk_document
 from budgetqa.ingest.facts import EXTRACTION_VERSION, extract_facts
-from budgetqa.ingest.loader import SUPPORTED_SUFFIXES, load_document, read_file, sha256_bytes
+from budgetqa.ingest.guard import check_content
+from budgetqa.ingest.loader import SUPPORTED_SUFFIXES, read_file, sha256_bytes
+from budgetqa.ingest.worker import parse_file
+from budgetqa.store.lock import writer_lock
 from budgetqa.store.side_store import SideStore, open_store
 
 log = logging.getLogger(__name__)
@@ -46,7 +49,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES))
+            # symbolic links are listed too: the ingest refuses them with a line naming each one
+            out.extend(sorted(f for f in p.rglob("*") if (f.is_file() or f.is_symlink())
+                              and f.suffix.lower() in SUPPORTED_SUFFIXES))
         else:
             out.append(p)
     return out
@@ -86,20 +91,23 @@ class Ingestor:
             log.warning("removing vectors of %d document(s) missing from the side store", len(orphans))
             self.vectors.delete_docs(sorted(orphans))
 
-    def ingest(self, paths: Iterable[str | Path], on_file: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+    def ingest(self, paths: Iterable[str | Path], on_file: Callable[[FileResult], None] | None = None,
+               on_wait: Callable[[str], None] | None = None) -> list[FileResult]:
+        """Ingest files and folders under the store's writer lock (a second ingest waits, then gives up)."""
         results = []
         changed = False
-        self.reconcile()
-        try:
-            for path in expand_paths(paths):
-                result = self.ingest_file(path)
-                changed |= result.status in ("ingested", "replaced")
-                results.append(result)
-                if on_file:
-                    on_file(result)
-        finally:
-            if changed:
-                self.refresh_lexical()
+        with writer_lock(self.settings.store, self.settings.ingest_lock_wait_s, on_wait):
+            self.reconcile()
+            try:
+                for path in expand_paths(paths):
+                    result = self.ingest_file(path)
+                    changed |= result.status in ("ingested", "replaced")
+                    results.append(result)
+                    if on_file:
+                        on_file(result)
+            finally:
+                if changed:
+                    self.refresh_lexical()
         return results
 
     def refresh_lexical(self) -> None:
@@ -113,6 +121,7 @@ class Ingestor:
         result = FileResult(path=str(path), status="failed")
         try:
             data = read_file(path, self.settings)
+            check_content(path, data, self.settings)  # magic bytes and ZIP directory, before any worker starts
             doc_id = sha256_bytes(data)
             if self.store.has_document(doc_id, EXTRACTION_VERSION):
                 stored = self.store.document(doc_id)
@@ -120,7 +129,9 @@ class Ingestor:
                 if stored:
                     result.meta = DocMeta(stored.org, stored.year, stored.kind)  # type: ignore[arg-type]
                     result.pages, result.tables = stored.pages, stored.tables
-                    result.chunks, result.facts, result.warnings = stored.chunks, stored.facts, stored.warnings
+                    result.chunks, result.facts, result.warnings = stored.chunks, stored.facts, list(stored.warnings)
+                    if Path(stored.path) != path.resolve():  # the same bytes under another name
+                        result.warnings.insert(0, f"内容与已导入的 {stored.name} 相同，未重复导入")
                 return result
             self._write(path, result)
         except IngestError as exc:
@@ -138,7 +149,7 @@ class Ingestor:
 
     def _write(self, path: Path, result: FileResult) -> None:
 
-        doc = load_document(path, self.settings)
+        doc = parse_file(path, self.settings)  # in a worker with time and memory limits
         chunks = chunk_document(doc, self.settings)
         facts = extract_facts(doc)
         _, tokenizer = self.lexical

@@ -125,6 +125,11 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
+    @property
+    def chunk_ids(self) -> list[str]:
+        """The indexed chunk ids, in index order."""
+        return list(self._ids)
+
     # --- build / persist ---------------------------------------------------------------
     def build(self, items: list[tuple[str, list[str]]], fingerprint: str | None = None, save: bool = True) -> None:
         """Index (chunk id, tokens) pairs, replacing the whole index; saved to `path` unless save=False."""

@@ -142,6 +142,22 @@ class ChromaVectorStore:
                 return out
             offset += page
 
+    def chunk_ids(self) -> set[str]:
+        """Ids of every stored vector (chunk ids), for the integrity check."""
+        out: set[str] = set()
+        offset, page = 0, 5000
+        while True:
+            ids = self._col.get(include=[], limit=page, offset=offset)["ids"] or []
+            out.update(ids)
+            if len(ids) < page:
+                return out
+            offset += page
+
+    def delete_ids(self, ids: Iterable[str]) -> None:
+        ids = sorted(set(ids))
+        for start in range(0, len(ids), UPSERT_BATCH):
+            self._col.delete(ids=ids[start : start + UPSERT_BATCH])
+
     def count(self) -> int:
         return self._col.count()
 

@@ -60,3 +60,36 @@ def test_ask_in_the_browser(browser_store, tmp_path):
         page.wait_for_timeout(500)  # the expander's opening animation
         page.screenshot(path=str(OUT / "browser-citation.png"))
     assert time.monotonic() - t0 < 60
+
+
+def test_kiosk_has_no_upload_or_audit_page(browser_store, tmp_path):
+    """The public kiosk serves only the chat and the document list: the upload, audit and facts pages are not
+    registered, so neither the navigation nor their URLs reach them."""
+    _require_browser()
+    from budgetqa.core.errors import StoreError
+    from budgetqa.store.backup import backup, restore
+    from budgetqa.webui.browser import ask, chromium, serve, wait_app_ready
+
+    OUT.mkdir(exist_ok=True)
+    env = {"BUDGETQA_STORE": str(browser_store), "BUDGETQA_EMBEDDING_MODEL": "hash", "BUDGETQA_MODE": "kiosk"}
+    with serve(env, log_path=OUT / "browser-kiosk.log") as url, chromium() as page:
+        page.goto(url)
+        wait_app_ready(page)
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text() if page.locator(
+            '[data-testid="stSidebarNav"]').count() else ""
+        for title in ("上传文件", "一致性审核", "数字库"):
+            assert title not in nav and page.get_by_text(title, exact=True).count() == 0, title
+        for path in ("upload", "audit", "facts"):
+            page.goto(f"{url}/{path}")
+            wait_app_ready(page)
+            assert page.locator('[data-testid="stFileUploader"]').count() == 0
+            assert page.get_by_role("heading", name="上传文件").count() == 0
+            assert page.get_by_role("heading", name="一致性审核").count() == 0
+        page.goto(url)
+        wait_app_ready(page)
+        ask(page, Q_FUND, "80")
+        page.screenshot(path=str(OUT / "browser-kiosk.png"))
+        settings = Settings(store=browser_store, embedding_model="hash")
+        backup(settings, tmp_path / "backup")
+        with pytest.raises(StoreError, match="正被运行中的问答应用使用"):  # the running app holds its lock
+            restore(settings, tmp_path / "backup")

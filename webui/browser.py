@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +30,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(env: dict[str, str], timeout_s: float = 40.0, log_path: Path | None = None) -> Iterator[str]:
-    """`streamlit run app.py` in a child process with extra env; yields the base URL; stops it after."""
+def serve(env: dict[str, str], timeout_s: float = 40.0, log_path: Path | None = None,
+          on_start: Callable[[int], None] | None = None) -> Iterator[str]:
+    """`streamlit run app.py` in a child process with extra env; yields the base URL; stops it after.
+    `on_start` gets the server's process id (e.g. to read its memory)."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     out = open(log_path, "wb") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    if on_start:
+        on_start(proc.pid)
     try:
         _wait_healthy(url, proc, timeout_s)
         yield url

@@ -25,7 +25,7 @@ def render_answer(answer: dict, docs_by_name: dict[str, Any], show_images: bool 
     st.markdown(fmt.answer_markdown(answer.get("answer") or ""))
     meta = [f"状态：{fmt.STATUS_LABELS.get(status, status)}"]
     if answer.get("interpretation"):
-        meta.append("理解为：" + str(answer["interpretation"]).removeprefix("理解为："))
+        meta.append("理解为：" + fmt.literal(str(answer["interpretation"]).removeprefix("理解为：")))
     if answer.get("mode") and answer["mode"] != "template":
         meta.append(fmt.MODE_LABELS.get(answer["mode"], answer["mode"]))
     st.caption(" ｜ ".join(meta))
@@ -34,7 +34,7 @@ def render_answer(answer: dict, docs_by_name: dict[str, Any], show_images: bool 
         st.code(answer["computed"], language=None)
     render_chart(answer.get("facts") or [])
     for notice in answer.get("notices") or []:
-        st.warning(notice, icon=":material/warning:")
+        st.warning(fmt.literal(notice), icon=":material/warning:")
     citations = answer.get("citations") or []
     if citations:
         st.markdown(f"**来源（{len(citations)}）** — 点开可查看原文，引用的数字已高亮")
@@ -64,10 +64,10 @@ def render_citation(c: dict, number: int, docs_by_name: dict[str, Any], targets:
 
 
 def citation_details(c: dict) -> str:
-    lines = [f"- 文件：{c.get('doc') or '（未知）'}"]
+    lines = [f"- 文件：{fmt.literal(c.get('doc') or '（未知）')}"]
     lines.append(f"- 页码：第{c['page']}页" if c.get("page") else "- 页码：（文本文件，无页码）")
     if c.get("locator"):
-        lines.append(f"- 位置：{c['locator']}")
+        lines.append(f"- 位置：{fmt.literal(c['locator'])}")
     return "\n".join(lines)
 
 

@@ -38,12 +38,12 @@ def citation_key(c: dict) -> tuple:
 
 def citation_title(c: dict, number: int | None = None) -> str:
     """'[1] 示例区信访局2021年部门预算.txt · 第3页 · 部门支出预算表 / 信访事务 / 项目支出'."""
-    parts = [c.get("doc") or "（未知文件）"]
+    parts = [literal(c.get("doc") or "（未知文件）")]
     if c.get("page"):
         parts.append(f"第{c['page']}页")
     if c.get("locator"):
-        parts.append(str(c["locator"]))
-    prefix = f"[{number}] " if number is not None else ""
+        parts.append(literal(c["locator"]))
+    prefix = f"[{number}] " if number is not None else ""  # '[1] ' is no link: no '(' follows
     return prefix + " · ".join(parts)
 
 
@@ -59,9 +59,20 @@ def targets_for_citation(answer: dict, citation: dict) -> set[Decimal]:
 
 
 def answer_markdown(text: str) -> str:
-    """Answer text for st.markdown: line breaks kept (hard breaks), '$' not read as LaTeX."""
-    lines = (text or "").replace("$", "\\$").split("\n")
+    """Answer text for st.markdown: line breaks kept (hard breaks), everything else literal (document text
+    and file names in it may hold Markdown links/images or HTML: none is rendered, no image is loaded)."""
+    lines = literal(text).split("\n")
     return "  \n".join(line.rstrip() for line in lines)
+
+
+_INLINE_SPECIAL = set("\\`*_[]<>!$~|#")
+
+
+def literal(text: Any) -> str:
+    """Text from documents (names, quotes, locators, warnings) for Markdown-rendering places (markdown,
+    captions, warnings, expander and button labels): links, images, HTML, emphasis and LaTeX neutralised,
+    while '.', '-' and '(' stay as they are (figures read naturally in the Markdown source)."""
+    return "".join("\\" + c if c in _INLINE_SPECIAL else c for c in str(text or ""))
 
 
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|~<>$")

@@ -23,6 +23,7 @@ def main() -> None:
     services.configure_logging()
     settings = services.load_settings()
     kiosk = services.is_kiosk(settings)
+    services.hold_app_lock(settings)
     st.set_page_config(page_title="预算公开问答", page_icon=":material/account_balance:",
                        layout="centered" if kiosk else "wide",
                        initial_sidebar_state="collapsed" if kiosk else "auto")

@@ -95,6 +95,34 @@ def ingestor(settings: Settings) -> Any:
     return _ingestor(_key(settings))
 
 
+@st.cache_resource(show_spinner=False)
+def _rate_limits(per_client: int, overall: int, store: str) -> Any:
+    from budgetqa.webui.kiosk import SharedRateLimits
+
+    return SharedRateLimits(per_client, overall)
+
+
+def rate_limits(settings: Settings) -> Any:
+    """The kiosk's rate limits: one object per app process, shared by every browser session."""
+    return _rate_limits(settings.kiosk_rate_limit_per_min, settings.kiosk_global_rate_limit_per_min,
+                        str(settings.store))
+
+
+@st.cache_resource(show_spinner=False)
+def _app_lock(store: str) -> Any:
+    from budgetqa.store.lock import AppLock
+
+    return AppLock(store)
+
+
+def hold_app_lock(settings: Settings) -> None:
+    """Mark the store as served by this process for its lifetime (`budgetqa restore` refuses meanwhile)."""
+    try:
+        _app_lock(str(settings.store))
+    except OSError:
+        log.warning("cannot take the app lock in %s (read-only store?)", settings.store)
+
+
 def new_session() -> Any:
     """A follow-up state for one browser session."""
     return Session()

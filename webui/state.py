@@ -8,13 +8,12 @@ import streamlit as st
 
 from budgetqa.core.settings import Settings
 from budgetqa.webui import services
-from budgetqa.webui.kiosk import IdleTimer, RateLimiter
+from budgetqa.webui.kiosk import IdleTimer, client_key
 
 log = logging.getLogger(__name__)
 
 HISTORY = "bqa_history"  # list of {"role": "user"|"assistant", "text": str, "answer": dict|None}
 SESSION = "bqa_session"  # budgetqa.answering.conversation.Session (follow-up state)
-LIMITER = "bqa_limiter"
 IDLE = "bqa_idle"
 PENDING = "bqa_pending"  # question chosen by clicking an example
 
@@ -25,8 +24,6 @@ def init(settings: Settings) -> None:
         ss[HISTORY] = []
     if SESSION not in ss:
         ss[SESSION] = services.new_session()
-    if LIMITER not in ss:
-        ss[LIMITER] = RateLimiter(settings.kiosk_rate_limit_per_min, 60.0)
     if IDLE not in ss:
         ss[IDLE] = IdleTimer(settings.kiosk_idle_reset_s)
 
@@ -39,8 +36,14 @@ def follow_up_session() -> Any:
     return st.session_state.get(SESSION)
 
 
-def limiter() -> RateLimiter:
-    return st.session_state[LIMITER]
+def client_address(settings: Settings) -> str:
+    """This browser's address as the rate limits know it (the proxy header of the settings, if any)."""
+    ctx = st.context
+    try:
+        headers = dict(ctx.headers) if ctx.headers is not None else {}
+    except Exception:  # noqa: BLE001 - no request context (e.g. AppTest): one shared key
+        headers = {}
+    return client_key(headers, getattr(ctx, "ip_address", None), settings.kiosk_client_ip_header)
 
 
 def idle() -> IdleTimer:

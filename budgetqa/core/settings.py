@@ -55,6 +55,30 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(200.0, gt=0, description="Largest file accepted for ingestion, in MiB.")
     xlsx_max_rows: int = Field(5000, ge=1, description="Rows read per XLSX sheet at most.")
     xlsx_max_cols: int = Field(60, ge=1, description="Columns read per XLSX sheet at most.")
+    zip_max_entries: int = Field(
+        2000, ge=1, description="DOCX/XLSX: most members a package may list in its ZIP directory (checked before parsing)."
+    )
+    zip_max_uncompressed_mb: float = Field(
+        300.0, gt=0, description="DOCX/XLSX: most total uncompressed size of all members, in MiB (zip-bomb guard)."
+    )
+    zip_max_ratio: float = Field(
+        200.0, gt=1,
+        description="DOCX/XLSX: highest uncompressed/compressed ratio of a member larger than 1 MiB (zip-bomb guard).",
+    )
+    pdf_max_pages: int = Field(1000, ge=1, description="PDFs with more pages than this are refused before parsing.")
+    parse_in_subprocess: bool = Field(
+        True, description="Parse each file in a worker subprocess with the time and memory limits below."
+    )
+    parse_timeout_s: float = Field(180.0, gt=0, description="Seconds a worker may spend parsing one file.")
+    parse_memory_mb: int = Field(
+        1536, ge=256, description="Address-space limit (RLIMIT_AS) of the parsing worker, in MiB."
+    )
+    hidden_text_min_pt: float = Field(
+        2.0, ge=0, description="PDF text printed smaller than this (points) is hidden text: excluded and reported."
+    )
+    ingest_lock_wait_s: float = Field(
+        600.0, ge=0, description="Seconds an ingest (or restore) waits for another one on the same store to finish."
+    )
     ocr_min_chars: int = Field(
         20,
         ge=0,
@@ -85,7 +109,17 @@ class Settings(BaseSettings):
     llm_api_key: str | None = Field(None, description="API key for the endpoint (any text for local servers).")
     llm_timeout_s: float = Field(30.0, gt=0, description="Seconds before the LLM is given up on.")
     max_question_chars: int = Field(200, ge=10, description="Longest question accepted (kiosk input cap).")
-    kiosk_rate_limit_per_min: int = Field(12, ge=1, description="Questions per session per minute in kiosk mode.")
+    kiosk_rate_limit_per_min: int = Field(12, ge=1, description="Questions per client address per minute in kiosk mode (kept across page reloads).")
+    kiosk_global_rate_limit_per_min: int = Field(
+        120, ge=1, description="Questions per minute over all kiosk clients together (shared by all sessions)."
+    )
+    kiosk_client_ip_header: str | None = Field(
+        None,
+        description=(
+            "Request header carrying the client address set by the reverse proxy (e.g. 'X-Real-IP' or "
+            "'X-Forwarded-For', whose last entry is used); unset = the connection's own address."
+        ),
+    )
     kiosk_idle_reset_s: int = Field(180, ge=10, description="Kiosk conversation resets after this idle time.")
 
     # --- sample corpus -----------------------------------------------------------------

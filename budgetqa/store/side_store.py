@@ -33,6 +33,11 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(out)
 
 
+def latest_schema_version() -> int:
+    """The schema version this code writes (the number of its last migration)."""
+    return max(number for number, _, _ in _migrations())
+
+
 class SideStore:
     """Documents, chunks and facts in one SQLite file. Writes of one document happen in one transaction."""
 
@@ -51,6 +56,9 @@ class SideStore:
     def _migrate(self) -> None:
         self.conn.execute("CREATE TABLE IF NOT EXISTS _migrations (number INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)")
         done = {r[0] for r in self.conn.execute("SELECT number FROM _migrations")}
+        if done and max(done) > latest_schema_version():
+            raise StoreError(f"{self.path}: written by a newer budgetqa (schema {max(done)}, this version knows "
+                             f"{latest_schema_version()}); upgrade budgetqa to open it")
         for number, name, sql in _migrations():
             if number in done:
                 continue

@@ -109,7 +109,7 @@ def _finding(f: Any, titles: dict[str, str], by_name: dict) -> None:
     rule = getattr(f, "rule", "")
     with st.container(border=True):  # citations inside are expanders, which cannot be nested in one
         st.markdown(f"{SEVERITY_ICON.get(sev, '•')} **{sev}** · {titles.get(rule) or rule}{where}　"
-                    f":gray[`{rule}`]\n\n{f.message}")
+                    f":gray[`{rule}`]\n\n{fmt.literal(f.message)}")
         values = getattr(f, "values", None)
         rows = value_rows(values)
         if rows:

@@ -7,7 +7,7 @@ import time
 import streamlit as st
 
 from budgetqa.webui import components, formatting as fmt, scope, services, state
-from budgetqa.webui.kiosk import check_question
+from budgetqa.webui.kiosk import check_question, refusal_text
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def _sidebar(docs: list, kiosk: bool) -> scope.Scope:
         )
         if chosen.active:
             n = len(scope.doc_ids(docs, chosen) or [])
-            st.caption(f"只在 {n} 个文件中查找：{chosen.describe()}")
+            st.caption(f"只在 {n} 个文件中查找：{fmt.literal(chosen.describe())}")
         st.button("清空对话", icon=":material/delete_sweep:", on_click=state.reset, width="stretch", key="clear_chat")
         if not kiosk:
             st.caption(f"已收录 {len(docs)} 个文件")
@@ -82,7 +82,7 @@ def _welcome(docs: list, kiosk: bool) -> None:
     )
     st.markdown("**试试这些问题：**")
     for i, q in enumerate(fmt.example_questions(docs)):
-        st.button(q, key=f"example_{i}", icon=":material/help:", on_click=state.ask_later, args=(q,),
+        st.button(fmt.literal(q), key=f"example_{i}", icon=":material/help:", on_click=state.ask_later, args=(q,),
                   width="stretch" if kiosk else "content")
 
 
@@ -92,7 +92,7 @@ def _suggestions(docs: list) -> None:
         return
     asked = fmt.answered_pairs(m["answer"] for m in hist if m.get("answer"))
     for i, q in enumerate(fmt.follow_up_suggestions(hist[-1]["answer"], fmt.years_by_org(docs), asked)):
-        st.button(f"追问：{q}", icon=":material/subdirectory_arrow_right:", key=f"follow_{len(hist)}_{i}",
+        st.button(f"追问：{fmt.literal(q)}", icon=":material/subdirectory_arrow_right:", key=f"follow_{len(hist)}_{i}",
                   on_click=state.ask_later, args=(q,))
 
 
@@ -115,10 +115,12 @@ def _ask(question: str, settings, kiosk: bool, cap: int, doc_ids, by_name: dict)
     if doc_ids is not None and not doc_ids:
         st.warning("当前筛选范围内没有文件，请调整侧边栏中的机构、年度或文件类型。")
         return
-    if kiosk and not state.limiter().allow():
-        wait = int(state.limiter().retry_after()) + 1
-        st.warning(f"提问太频繁了，请 {wait} 秒后再试。")
-        return
+    if kiosk:  # limits per client address and overall, shared by all sessions: a reload does not reset them
+        verdict = services.rate_limits(settings).allow(state.client_address(settings))
+        if not verdict.allowed:
+            log.info("kiosk: question refused (%s limit)", verdict.scope)
+            st.warning(refusal_text(verdict))
+            return
     state.history().append({"role": "user", "text": clean})
     with st.chat_message("user", avatar=AVATARS["user"]):
         st.markdown(fmt.escape_markdown(clean))

@@ -5,7 +5,7 @@ import logging
 
 import streamlit as st
 
-from budgetqa.webui import services
+from budgetqa.webui import formatting as fmt, services
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def render() -> None:
     if flagged:
         st.subheader("需要注意")
         for r in flagged:
-            st.warning(f"**{r['文件']}**：{r['提示']}")
+            st.warning(f"**{fmt.literal(r['文件'])}**：{fmt.literal(r['提示'])}")
 
 
 if __name__ == "__main__":  # run by st.navigation as a page script: use the module itself

@@ -5,7 +5,7 @@ import logging
 
 import streamlit as st
 
-from budgetqa.webui import services, uploads
+from budgetqa.webui import formatting as fmt, services, uploads
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def render() -> None:
             paths.append(uploads.save_upload(folder, f.name, f.getvalue()))
         except OSError as exc:
             log.exception("cannot save upload %s", f.name)
-            st.error(f"{f.name}：失败：无法保存文件（{exc.strerror or exc}）")
+            st.error(fmt.literal(f"{f.name}：失败：无法保存文件（{exc.strerror or exc}）"))
     if paths:
         ingest(settings, paths)
 
@@ -48,7 +48,7 @@ def ingest(settings, paths) -> list:
         def on_file(result) -> None:
             results.append(result)
             progress.progress(len(results) / len(paths), text=f"已处理 {len(results)}/{len(paths)}")
-            getattr(st, uploads.result_level(result))(f"{_name(result.path)}：{uploads.result_text(result)}")
+            getattr(st, uploads.result_level(result))(fmt.literal(f"{_name(result.path)}：{uploads.result_text(result)}"))
 
         try:
             ingestor.ingest(paths, on_file=on_file)
