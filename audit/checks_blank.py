@@ -4,7 +4,8 @@ Which item a blank cell stands for is read by the fact extractor itself: every b
 column that prints figures in other rows, is filled with a unique probe value and the document's tables are
 extracted again; the probe facts carry the item, column, measure and scope the cell would have had. A sentence
 figure of an item (non-zero, this year) is flagged when a table has a blank cell of that item (same measure
-and scope) and prints the figure in none of its cells (a table split over pages counts as one).
+and scope; the cell's row, or its column in a total row, names the item) and prints the figure neither for
+that item nor in that row (a table split over pages counts as one).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from budgetqa.ingest.table_facts import extract_table_facts
 
 from budgetqa.audit.context import DocContext, close, place, tolerance
 from budgetqa.audit.findings import Finding, display, make_finding, shown
+from budgetqa.audit.labels import is_total_label, item_of_label, last_level
 from budgetqa.audit.rules import SUSPECTED, Rule
 
 log = logging.getLogger(__name__)
@@ -95,11 +97,21 @@ def check_blank_cells(ctx: DocContext, rule: Rule) -> list[Finding]:
             table = titles.get(b.table_index, f"#{b.table_index}")
             if b.item != n.item or not _compatible(ctx, n, b) or (table, n.item, n.value_yuan) in seen:
                 continue
-            if any(close(f.value_yuan, n.value_yuan, tolerance([f, n])) for f in printed[table]):
-                continue  # the table prints the figure (in another cell, maybe under another label)
+            if not _own_cell(b) or any(close(f.value_yuan, n.value_yuan, tolerance([f, n])) for f in printed[table]
+                                       if f.item == n.item or f.row_index == b.row_index and f.table_index == b.table_index):
+                continue  # the table prints the figure for that item (another column or row), or in that row
             seen.add((table, n.item, n.value_yuan))
             out.append(_finding(ctx, n, b))
     return out
+
+
+def _own_cell(b: Fact) -> bool:
+    """The blank cell's item is named by its row label, or by its column in a total row ('合计 | … | 人员经费')."""
+    if b.row_label == b.column_label:
+        return False  # no row label: the extractor named the cell after its column header
+    if item_of_label(b.row_label) == b.item:
+        return True
+    return is_total_label(b.row_label) and item_of_label(last_level(b.column_label)) == b.item
 
 
 def _finding(ctx: DocContext, n: Fact, b: Fact) -> Finding:

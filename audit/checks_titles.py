@@ -9,7 +9,7 @@ from budgetqa.core.records import Citation
 
 from budgetqa.audit.context import DocContext
 from budgetqa.audit.findings import Finding, make_finding
-from budgetqa.audit.layout import Line, body_text, lines, squash, toc_entry, toc_level
+from budgetqa.audit.layout import Line, lines, squash, toc_entry, toc_level
 from budgetqa.audit.rules import CERTAIN, SUSPECTED, Rule
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,7 @@ _GENERIC = re.compile(r"公开|情况说明|编制说明")
 # placeholders left from a blank form: 'XX局', '××单位', '某某', '〇〇' (not inside a written-out year '二〇〇九')
 PLACEHOLDER = re.compile(r"(?<![A-Za-z])[XＸx]{2,}(?![A-Za-z])|[×✕╳]{2,}|某某|(?<![一二三四五六七八九十零〇])〇〇(?![一二三四五六七八九十零〇])")
 _QUOTES = re.compile(r"[“”\"'‘’「」]")
+_YEAR_WORD = re.compile(r"20\d{2}年度?")
 
 
 def _cite(ctx: DocContext, line: Line, locator: str) -> Citation:
@@ -85,21 +86,27 @@ def check_placeholders(ctx: DocContext, rule: Rule) -> list[Finding]:
     return out
 
 
+def _bare(ctx: DocContext, title: str) -> str:
+    """A title without numbering, page leader, quotes, organisation and year: what a contents entry and the
+    printed title share ('9．2025年部门“三公”经费…预算表……12' -> '部门三公经费…预算表')."""
+    s = _QUOTES.sub("", toc_entry(title))
+    if ctx.org:
+        s = s.replace(squash(ctx.org), "")
+    return _YEAR_WORD.sub("", s)
+
+
 def check_toc(ctx: DocContext, rule: Rule) -> list[Finding]:
     """Every table the contents lists ('五、…决算表') is printed in the body (its title found there)."""
     if not ctx.pages:
         return []
-    body = _QUOTES.sub("", body_text(ctx))
+    titles = {_bare(ctx, ln.text) for ln in _headings(ctx)}
     out = []
     toc = [ln for ln in lines(ctx) if ln.kind == "toc"]
     for i, ln in enumerate(toc):
         if i + 1 < len(toc) and toc_level(toc[i + 1].text) > toc_level(ln.text):
             continue  # a group ('五、部门预算表') whose tables are listed below it
-        entry = _QUOTES.sub("", toc_entry(ln.text))
-        if not entry.endswith("表") or len(entry) < 4 or entry in body:
-            continue
-        bare = _YEAR.sub("", entry)  # '2024年部门收入预算总表' printed as '部门收入预算总表'
-        if bare and bare in _YEAR.sub("", body):
+        entry = _bare(ctx, ln.text)
+        if not entry.endswith("表") or len(entry) < 4 or entry in titles:
             continue
         msg = f"目录列有“{toc_entry(ln.text)}”，但正文中未见该表"
         value = {"role": "目录条目", "label": ln.text, "value": toc_entry(ln.text), "unit": ""}

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 _WS = re.compile(r"\s+")
 _TOC_HEAD = re.compile(r"^目录$")
 _LEADER = re.compile(r"[.．…·\-—_]{2,}\s*\d*\s*$|\s+\d{1,3}$")
-_NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]?)\s*")
+_NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,3}[、.．](?:(?!\d)|(?=20\d{2}年)))\s*")
 _SENTENCE_END = "。！？!?"
 _TABLE_TITLE = re.compile(r"(?:表|预算|决算|公开|说明)(?:[（(][^）)]{0,12}[）)])?$")  # title lines without numbering
 
