@@ -6,7 +6,9 @@ Two kinds of statement are read (vocabulary tables below, no document-specific p
   before it within the same item (a final account prints '年初预算为A万元，支出决算为B万元。决算数小于预算数…');
   the statement is contradicted only when no budget/actual pair of that window satisfies it;
 - year-on-year changes in one sentence: a change amount and a change rate of the same item pointing in
-  opposite directions ('减少56.95万元，增长1.87%'), or '持平' stated next to a non-zero change.
+  opposite directions ('减少56.95万元，增长1.87%'), '持平' stated next to a non-zero change, or a total change
+  and its parts after '其中' that add up only when one direction word is read the other way round
+  ('减少1683.37万元，其中：基本支出减少182.37万元；项目支出减少1865.74万元').
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from decimal import Decimal
 from budgetqa.core.records import Citation, Fact
 
 from budgetqa.audit.binding import squash
-from budgetqa.audit.context import DocContext
+from budgetqa.audit.context import DocContext, step_yuan
 from budgetqa.audit.findings import Finding, make_finding, shown
 from budgetqa.audit.labels import change_sign
 from budgetqa.audit.layout import Sentence, sentences
@@ -92,7 +94,7 @@ def _holds(relation: str, actual: Figure, budget: Figure, rough: bool) -> bool:
 
 
 def check_directions(ctx: DocContext, rule: Rule) -> list[Finding]:
-    return _budget_statements(ctx) + _change_signs(ctx)
+    return _budget_statements(ctx) + _change_signs(ctx) + _change_parts(ctx)
 
 
 def _window(items: list[Sentence], i: int) -> list[Figure]:
@@ -193,3 +195,60 @@ def _flat_about(quote: str, flat: re.Match, facts: list[Fact]) -> bool:
     ends = [i for i in (quote.find(c, flat.end()) for c in "，,；;。") if i >= 0]
     clause = quote[start:min(ends) if ends else len(quote)]
     return any(squash(f.value_text) in clause for f in facts)
+
+
+def _section(f: Fact) -> str:
+    return (f.locator or "").rsplit(" / 第", 1)[0]
+
+
+def _change_parts(ctx: DocContext) -> list[Finding]:
+    """A total change before '其中' and the part changes after it (in that sentence and the next ones of the
+    paragraph, '；' splitting them)."""
+    order: list[tuple[str, str]] = []  # (section, quote) in document order
+    changes: dict[tuple[str, str], list[Fact]] = {}
+    for f in ctx.facts:
+        if f.statement != "narrative":
+            continue
+        key = (_section(f), f.quote)
+        if key not in changes:
+            order.append(key)
+            changes[key] = []
+        if f.period == "change" and f.value_yuan:
+            changes[key].append(f)
+    out = []
+    for i, key in enumerate(order):
+        q = squash(key[1])
+        split = q.find("其中")
+        if split < 0 or not changes[key]:
+            continue
+        placed = sorted(((q.find(squash(f.value_text)), f) for f in changes[key]), key=lambda x: x[0])
+        total = [f for pos, f in placed if 0 <= pos < split]
+        parts = [f for pos, f in placed if pos > split]
+        for nxt in order[i + 1:i + 4]:
+            if nxt[0] != key[0] or not changes[nxt] or "其中" in squash(nxt[1]):
+                break
+            parts += changes[nxt]
+        if len(total) != 1 or len(parts) < 2 or len({f.unit for f in total + parts}) != 1:
+            continue
+        found = _direction_slip(ctx, total[0], parts)
+        if found:
+            out.append(found)
+    return out
+
+
+def _direction_slip(ctx: DocContext, total: Fact, parts: list[Fact]) -> Finding | None:
+    signed = [abs(f.value_yuan) * change_sign(f) for f in [total] + parts]
+    tol = sum((step_yuan(f) / 2 for f in [total] + parts), Decimal(0))
+    if abs(signed[0] - sum(signed[1:])) <= tol:
+        return None
+    culprit = total if abs(-signed[0] - sum(signed[1:])) <= tol else None
+    for i, f in enumerate(parts, start=1):
+        if culprit is None and abs(signed[0] - (sum(signed[1:]) - 2 * signed[i])) <= tol:
+            culprit = f
+    if culprit is None:
+        return None  # not a matter of direction (or the parts are not all listed)
+    msg = (f"增减额{_said(total)}{shown(total)}与其中各项增减之和，仅在“{_said(culprit)}{shown(culprit)}”"
+           f"方向相反时相符（“{squash(total.quote)[:60]}”）")
+    pairs = [("增减合计", total)] + [("其中", f) for f in parts]
+    return make_finding("direction", CERTAIN, ctx, msg, pairs, item=culprit.item or "增减方向",
+                        summary="增减方向与各项增减之和不符")

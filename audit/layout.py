@@ -9,7 +9,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from budgetqa.ingest.chunker import HeadingReader
+from budgetqa.ingest.chunker import WRAP_RATIO, HeadingReader, line_width, running_width
 
 from budgetqa.audit.context import DocContext
 
@@ -74,6 +74,9 @@ def lines(ctx: DocContext) -> list[Line]:
     reader = HeadingReader(figures=False)
     out: list[Line] = []
     for number in sorted(ctx.pages):
+        skip = [(t.char_start, t.char_end) for t in ctx.tables
+                if t.page == number and t.char_start is not None and t.char_end is not None]
+        width = running_width(ctx.pages[number] or "", skip) if ctx.paged else 0
         previous = ""
         for raw in (ctx.pages[number] or "").splitlines():
             s = raw.strip()
@@ -84,8 +87,9 @@ def lines(ctx: DocContext) -> list[Line]:
                     out.append(Line(number, s, "toc"))
                 continue
             continues = bool(previous) and previous[-1] not in _SENTENCE_END + "：:；;" and not _is_heading_like(previous)
+            wraps = bool(width) and line_width(s) >= WRAP_RATIO * width  # a full line runs on: not a title
             if reader.read(s, continues=continues) is not None or (_TABLE_TITLE.search(squash(s)) and len(squash(s)) <= 48
-                                                                   and not re.search(r"[，。；,;]", s)):
+                                                                   and not wraps and not re.search(r"[，。；,;]", s)):
                 out.append(Line(number, s, "heading"))
             previous = s
     ctx.cache["layout_lines"] = out

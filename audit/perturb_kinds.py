@@ -7,7 +7,8 @@ Kinds (one edit per trial, on a copy of the loaded Document; facts are extracted
     标题占位  a placeholder ('XX单位') is put into a table title
     目录缺表  a table the contents lists is dropped (its title line and rows)
 A trial counts as found when the copy has a 确定/疑似 finding the original has not, naming the edited place
-(the emptied figure, the flipped sentence, the edited title or contents entry).
+(the emptied cell's row or the figure the text states for it, the flipped sentence, the edited title or
+contents entry).
 """
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ PLACEHOLDER_TEXT = "XX单位"
 class Trial:
     kind: str
     doc: Document
-    marker: str  # squashed text a finding about the edit names
+    markers: tuple[str, ...]  # squashed texts a finding about the edit names (any of them)
 
 
 def _context(doc: Document, facts: list[Fact]) -> DocContext:
@@ -78,7 +79,7 @@ def empty_cells(doc: Document, facts: list[Fact]) -> list[Trial]:
         copy_ = copy.deepcopy(doc)
         table = next(x for x in copy_.tables if x.index == t.table_index)
         table.rows[t.row_index][t.col_index] = ""
-        out.append(Trial("空单元格", copy_, _number(n.value_text)))
+        out.append(Trial("空单元格", copy_, (_number(n.value_text), squash(t.row_label))))
     return out
 
 
@@ -95,7 +96,7 @@ def flipped_words(doc: Document, facts: list[Fact]) -> list[Trial]:
             new = FLIPS[m.group(0)]
             _edit(copy_.pages[p_i], m.start(), m.end(), new)
             head = re.split(r"[。；;，,\n]", squash(before))[-1][-6:]
-            out.append(Trial("方向词", copy_, head + new))
+            out.append(Trial("方向词", copy_, (head + new,)))
     return out
 
 
@@ -118,7 +119,7 @@ def heading_years(doc: Document, facts: list[Fact], rng: random.Random) -> list[
         for t in copy_.tables:
             if t.title and t.title.strip() == ln.text:
                 t.title = new
-        out.append(Trial("标题年度", copy_, squash(new)))
+        out.append(Trial("标题年度", copy_, (squash(new),)))
     return out
 
 
@@ -145,7 +146,7 @@ def placeholder_titles(doc: Document, facts: list[Fact]) -> list[Trial]:
         for x in copy_.tables:
             if (x.title or "").strip() == title:
                 x.title = new
-        out.append(Trial("标题占位", copy_, squash(new)))
+        out.append(Trial("标题占位", copy_, (squash(new),)))
     return out
 
 
@@ -170,7 +171,7 @@ def dropped_tables(doc: Document, facts: list[Fact]) -> list[Trial]:
                 page.tables.remove(x)
         for i, x in enumerate(copy_.tables):
             x.index = i
-        out.append(Trial("目录缺表", copy_, _QUOTES.sub("", entry)))
+        out.append(Trial("目录缺表", copy_, (_QUOTES.sub("", entry),)))
     return out
 
 
@@ -183,9 +184,9 @@ def _key(f: Finding) -> tuple:
     return (f.rule, f.item, f.message)
 
 
-def _names(f: Finding, marker: str) -> bool:
+def _names(f: Finding, markers: tuple[str, ...]) -> bool:
     text = squash(f.message) + "".join(squash(c.quote) + squash(c.locator) for c in f.citations)
-    return marker in _QUOTES.sub("", text) or marker in text
+    return any(m and (m in _QUOTES.sub("", text) or m in text) for m in markers)
 
 
 def perturb_kinds(doc: Document, facts: list[Fact], n: int, rng: random.Random) -> dict[str, tuple[int, int, int]]:
@@ -203,11 +204,11 @@ def perturb_kinds(doc: Document, facts: list[Fact], n: int, rng: random.Random) 
         picks = rng.sample(mine, min(n, len(mine)))
         for t in picks:
             new = [f for f in audit_document(t.doc, extract_facts(t.doc))
-                   if f.severity in ("确定", "疑似") and _key(f) not in before and _names(f, t.marker)]
+                   if f.severity in ("确定", "疑似") and _key(f) not in before and _names(f, t.markers)]
             found += bool(new)
             certain += any(f.severity == "确定" for f in new)
             if not new:
-                log.info("missed %s in %s: %s", kind, doc.name, t.marker)
+                log.info("missed %s in %s: %s", kind, doc.name, " / ".join(t.markers))
         out[kind] = (found, certain, len(picks))
     return out
 

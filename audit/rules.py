@@ -81,6 +81,8 @@ RULES: tuple[Rule, ...] = (
          CERTAIN, "budgetqa.audit.checks_direction:check_directions"),
     Rule("blank_cell", "正文数字在表中为空", "正文所述数字对应的表格单元格为空（同一表格该列其他行有数字）",
          SUSPECTED, "budgetqa.audit.checks_blank:check_blank_cells"),
+    Rule("row_sum", "行内合计与各栏之和", "表中合计栏（合计、本年支出合计、小计）应等于同一行其后各分栏之和（空栏按零计）",
+         CERTAIN, "budgetqa.audit.checks_rows:check_row_sums"),
     Rule("title_year", "标题年度不一致", "章节标题、表格标题中的年度应与文件年度一致",
          CERTAIN, "budgetqa.audit.checks_titles:check_title_years"),
     Rule("placeholder", "标题含占位符", "标题、表格标题中不应留有“XX”“××”“某某”“〇〇”等占位符",
