@@ -181,3 +181,34 @@ def test_perturbation_of_each_kind_on_the_final_account_is_found(finance):
     for kind in ("方向词", "标题年度", "标题占位", "目录缺表"):
         got, _, tried = result[kind]
         assert tried and got == tried, (kind, result[kind])
+
+
+def test_a_corrupted_seed_copy_audited_from_the_store(tmp_path, settings):
+    """The file itself is corrupted (a budget seed: an emptied cell the text states, a placeholder in a table title,
+    a stale year in the heading); the store keeps tables as chunks, and the audit reads them back."""
+    from budgetqa.ingest.chunker import chunk_document
+    from budgetqa.ingest.facts import extract_facts
+    from budgetqa.ingest.loader import load_document
+    from budgetqa.store.side_store import open_store
+
+    from budgetqa.audit import run_audit
+
+    text = seed("003").read_text(encoding="utf-8")
+    for old, new in (("1\t\t合计\t279.12\t210.41\t68.71", "1\t\t合计\t279.12\t\t68.71"),
+                     ("\n单位预算收支总表\n", "\nXX单位预算收支总表\n"),
+                     ("石家庄市鹿泉区信访局本级 2021 年单位预算信息公开情况说明", "石家庄市鹿泉区信访局本级 2019 年单位预算信息公开情况说明")):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / "003_corrupted.txt"
+    path.write_text(text, encoding="utf-8")
+    store = open_store(settings.sqlite_path)
+    for p in (seed("003"), path):
+        doc = load_document(p, settings)
+        store.replace_document(doc, chunk_document(doc, settings), extract_facts(doc))
+    findings = run_audit(store)
+    clean = {f.rule for f in findings if f.doc == seed("003").name and f.severity != "提示"}
+    assert not clean & (NEW_RULES | {"row_sum"})
+    bad = [f for f in findings if f.doc == path.name and f.severity in ("确定", "疑似")]
+    rules = {f.rule for f in bad}
+    assert {"row_sum", "blank_cell", "placeholder", "title_year"} <= rules, [f.message for f in bad]
+    assert any("人员经费" in f.message and "210.41" in f.message for f in bad if f.rule == "blank_cell")
