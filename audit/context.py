@@ -1,4 +1,4 @@
-"""What the checks see of one document: its facts and page texts, plus helpers shared by the checks."""
+"""What the checks see of one document: its facts, page texts and tables, plus helpers shared by the checks."""
 from __future__ import annotations
 
 import logging
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from budgetqa.core.records import Fact
+from budgetqa.core.records import Fact, Table
 from budgetqa.core.units import money_factor
 
 from budgetqa.audit.binding import bound
@@ -30,6 +30,8 @@ class DocContext:
     kind: str | None = None  # '部门预算', '部门决算', ... or None
     year: int | None = None
     org: str | None = None
+    tables: list[Table] = field(default_factory=list)  # printed tables (blank cells included), when known
+    format: str = ""  # 'pdf', 'txt', ... (for re-reading tables with the extractor)
     cache: dict = field(default_factory=dict, repr=False)  # results shared between rules of one run
 
     # --- document-level facts ----------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Iterable
 
 from budgetqa.core.records import Citation, Fact

@@ -5,6 +5,10 @@
 A prediction is a distinct (document, rule, item) among the findings; it is correct when the document's labels
 expect that rule and item. Scores are given at three levels: 确定 only, 确定+疑似 (the contradictions) and all
 findings including 提示. Documents labelled `expected: []` must stay clean.
+
+`--perturb N` also measures recall on injected errors: single figures raised by 10% in the clean documents
+(audit/perturb.py) and, in every real labelled document, N edits of each other kind (emptied cell, flipped
+direction word, heading year, placeholder in a table title, dropped table; audit/perturb_kinds.py).
 """
 from __future__ import annotations
 
@@ -140,23 +144,30 @@ def run(labels: Path = DEFAULT_LABELS, settings=None, verbose: bool = False, per
     from budgetqa.core.settings import Settings
 
     from budgetqa.audit.perturb import format_perturbation, perturb
+    from budgetqa.audit.perturb_kinds import format_kinds, perturb_kinds
     from budgetqa.audit.runner import audit_document
 
     settings = settings or Settings(embedding_model="hash")
     t0 = time.perf_counter()
-    rng, injected = random.Random(seed), {}
+    rng, injected, kinds = random.Random(seed), {}, {}
+    real = {p.name for p in labels_docs(labels)}
     with tempfile.TemporaryDirectory(prefix="audit-measure-") as tmp:
         cases = load_cases(labels, Path(tmp))
         for c in cases:
             doc, facts = load(c.path, settings)
             c.findings = audit_document(doc, facts)
-            if perturb_n and not c.expected and c.name in {p.name for p in labels_docs(labels)}:
+            if perturb_n and not c.expected and c.name in real:
                 injected[c.name] = perturb(doc, facts, perturb_n, rng)
+            if perturb_n and c.name in real:  # edits are judged against the document's own findings
+                kinds[c.name] = perturb_kinds(doc, facts, perturb_n, rng)
     report = score(cases)
     text = format_report(cases, report, time.perf_counter() - t0, verbose)
     if injected:
         report["perturbation"] = injected
         text += "\n" + "\n".join(format_perturbation(injected))
+    if kinds:
+        report["perturbation_kinds"] = kinds
+        text += "\n" + "\n".join(format_kinds(kinds))
     return report, text
 
 
@@ -170,7 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="labelled cases (YAML)")
     p.add_argument("--verbose", "-v", action="store_true", help="list every finding per file")
     p.add_argument("--perturb", type=int, default=0, metavar="N",
-                   help="also inject N single-figure errors (+10%%) per clean document and report how many are found")
+                   help="also inject N single-figure errors (+10%%) per clean document, and N edits of each other kind "
+                        "(emptied cell, flipped direction word, heading year, placeholder, dropped table) per "
+                        "document, and report how many are found")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     report, text = run(args.labels, verbose=args.verbose, perturb_n=args.perturb)

@@ -19,6 +19,7 @@ CERTAIN, SUSPECTED, NOTE = "确定", "疑似", "提示"
 SEVERITIES = (CERTAIN, SUSPECTED, NOTE)
 SEVERITY_RANK = {CERTAIN: 0, SUSPECTED: 1, NOTE: 2}
 TOLERANCE = Decimal("0.01")  # in the printed unit, per summed operand
+ROUGHLY_EQUAL = Decimal("0.02")  # '基本持平'/'相当': within 2% of the budget figure
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,18 @@ RULES: tuple[Rule, ...] = (
          CERTAIN, "budgetqa.audit.checks_changes:check_changes"),
     Rule("year", "年度不一致", "文件内所述年度应与文件年度一致（如2021年预算中写“2019年…预算安排”）",
          CERTAIN, "budgetqa.audit.checks_years:check_years"),
+    Rule("direction", "所述增减方向与数字不符", "文中“决算数大于/小于/等于预算数”“持平”“增加/减少”等方向表述应与所列数字相符",
+         CERTAIN, "budgetqa.audit.checks_direction:check_directions"),
+    Rule("blank_cell", "正文数字在表中为空", "正文所述数字对应的表格单元格为空（同一表格该列其他行有数字）",
+         SUSPECTED, "budgetqa.audit.checks_blank:check_blank_cells"),
+    Rule("row_sum", "行内合计与各栏之和", "表中合计栏（合计、本年支出合计、小计）应等于同一行其后各分栏之和（空栏按零计）",
+         CERTAIN, "budgetqa.audit.checks_rows:check_row_sums"),
+    Rule("title_year", "标题年度不一致", "章节标题、表格标题中的年度应与文件年度一致",
+         CERTAIN, "budgetqa.audit.checks_titles:check_title_years"),
+    Rule("placeholder", "标题含占位符", "标题、表格标题中不应留有“XX”“××”“某某”“〇〇”等占位符",
+         CERTAIN, "budgetqa.audit.checks_titles:check_placeholders"),
+    Rule("toc_missing", "目录所列表格缺失", "目录列出的表格应在正文中出现",
+         SUSPECTED, "budgetqa.audit.checks_titles:check_toc"),
     Rule("completeness", "公开表缺失或空表未说明", "预算/决算应公开的标准表格缺失，或空表未说明原因（“空表列示”“无…预算”等说明可接受）",
          NOTE, "budgetqa.audit.checks_completeness:check_completeness"),
     Rule("note_conflict", "表注与数据矛盾", "表注称本表无数据/为空表，但表内列有数字",

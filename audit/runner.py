@@ -10,6 +10,7 @@ from budgetqa.core.records import Document, Fact
 from budgetqa.audit.context import DocContext
 from budgetqa.audit.findings import Finding, dedupe, sort_findings
 from budgetqa.audit.rules import RULES, Rule
+from budgetqa.audit.stored_tables import stored_tables
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def audit_document(doc: Document, facts: list[Fact], rules: Iterable[Rule] = RUL
     """Audit a loaded Document with its extracted facts (no store needed)."""
     pages = {p.number: p.text for p in doc.pages}
     ctx = DocContext(doc_id=doc.id, name=doc.name, facts=facts, pages=pages, paged=doc.paged,
-                     kind=doc.meta.kind, year=doc.meta.year, org=doc.meta.org)
+                     kind=doc.meta.kind, year=doc.meta.year, org=doc.meta.org, tables=doc.tables, format=doc.format)
     return audit_context(ctx, rules)
 
 
@@ -70,7 +71,7 @@ def run_audit(store, doc_names: list[str] | None = None, rules: Iterable[Rule] =
         facts = store.facts(doc_ids=[d.id])
         pages = {n: store.page_text(d.id, n) or "" for n in range(1, (d.pages or 0) + 1)}
         ctx = DocContext(doc_id=d.id, name=d.name, facts=facts, pages=pages, paged=d.format == "pdf",
-                         kind=d.kind, year=d.year, org=d.org)
+                         kind=d.kind, year=d.year, org=d.org, tables=stored_tables(store, d.id), format=d.format)
         out.extend(audit_context(ctx, rules))
     log.info("audited %d documents in %.2fs: %d findings", len(docs), time.perf_counter() - t0, len(out))
     return sort_findings(out)

@@ -351,7 +351,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub("audit-eval", cmd_audit_eval, "precision/recall of the audit on the labelled cases")
     s.add_argument("--labels", type=Path, default=measure.DEFAULT_LABELS, help="labelled cases (YAML)")
-    s.add_argument("--perturb", type=int, default=0, help="also inject N single-figure errors into clean documents")
+    s.add_argument("--perturb", type=int, default=0, help="also inject N single-figure errors into clean documents, and N edits of each "
+                   "other kind per document (emptied cell, direction word, heading year, placeholder, dropped table); "
+                   "recall per kind")
 
     s = sub("check", cmd_check, "integrity check of the store (SQLite, vectors, BM25, orphan facts)")
     s.add_argument("--repair", action="store_true", help="rebuild what is derivable (vectors, BM25, orphans)")
