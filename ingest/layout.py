@@ -4,10 +4,11 @@ One place for what PDF layout says about the text, read at ingest (chunker, narr
 (paragraphs of a chunk):
 - `line_width`: the printed width of a line in CJK character widths (CJK characters and full-width punctuation
   count 1; digits, Latin letters, half-width punctuation and the spaces PDF extraction puts around them 0.5);
-- `running_width`: the text width of a page, a high percentile of the widths of its lines outside tables (a
-  line inflated by digits and spaces does not set it), 0 when the page has too little running text to tell;
-  `page_widths` falls back to the document's width for such pages; it is computed once at ingest and stored
-  with every chunk of a paged document (`Chunk.text_width`), so answering never re-derives it;
+- `running_width`: the text width of a page, its widest line outside tables provided at least three lines come
+  close to it (running text is justified to the column; a lone title, a line inflated by digits and spaces or
+  the longest entry of a table of contents is no measure), else 0 (cannot be told); `page_widths` gives such
+  pages the document's width (the median of its pages' widths); it is computed once at ingest and stored with
+  every chunk of a paged document (`Chunk.text_width`), so answering never re-derives it;
 - the wrapped-line rule: a line runs on into the next one when it reaches `WRAP_RATIO` of the text width and
   leaves its sentence open (`runs_on`, which decides how headings are read); joining a chunk's lines into
   paragraphs (`wraps`) also reads the next line: a line starting with closing punctuation continues the
@@ -36,9 +37,7 @@ def line_width(line: str) -> float:
 
 WRAP_RATIO = 0.85  # a line this close to the page's text width runs on into the next one
 MIN_TEXT_WIDTH = 20.0  # CJK widths: narrower running text (a lone title, a column of labels) sets no width
-MIN_FULL_LINES = 3  # lines that must come close to the width (one wide line is not a measure)
-WIDTH_PERCENTILE = 8  # the width is the (n // 8)-th widest line: an inflated line or two do not set it
-MIN_PAGE_LINES = 8  # a page with fewer lines takes the document's width when its own cannot be told
+MIN_FULL_LINES = 3  # lines that must come close to the widest one (one wide line is not a measure)
 
 
 def outside(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[str]:
@@ -52,12 +51,10 @@ def outside(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[str]:
 
 
 def text_width(lines: Iterable[str]) -> float:
-    """The text width of running text (CJK widths): a high percentile of its line widths, provided at least
-    MIN_FULL_LINES lines come close to it; 0 when it cannot be told."""
-    ws = sorted((line_width(x) for x in lines if x.strip()), reverse=True)
-    if not ws:
-        return 0.0
-    width = ws[min(len(ws) - 1, len(ws) // WIDTH_PERCENTILE)]
+    """The text width of running text (CJK widths): its widest line, provided at least MIN_FULL_LINES lines
+    come within WRAP_RATIO of it; 0 when it cannot be told."""
+    ws = [line_width(x) for x in lines if x.strip()]
+    width = max(ws, default=0.0)
     if width <= MIN_TEXT_WIDTH or sum(1 for w in ws if w >= WRAP_RATIO * width) < MIN_FULL_LINES:
         return 0.0
     return width
@@ -74,18 +71,13 @@ def table_spans(page: Page) -> list[tuple[int, int]]:
 
 
 def page_widths(pages: Sequence[Page]) -> dict[int, float | None]:
-    """The text width of every page of a paged document, by page number (None: not known). A page of a few
-    lines (a table's title, a heading) or whose own width cannot be told takes the document's width: a lone
-    line does not fill its own column."""
-    lines = {p.number: outside(p.text, table_spans(p)) for p in pages}
-    typical = text_width(x for ls in lines.values() for x in ls)
-    out: dict[int, float | None] = {}
-    for number, ls in lines.items():
-        own = text_width(ls)
-        if len(ls) < MIN_PAGE_LINES and typical:
-            own = typical
-        out[number] = own or typical or None
-    return out
+    """The text width of every page of a paged document, by page number (None: not known). A page whose own
+    width cannot be told (a table's title, a heading, a page of tables) takes the document's width, the median
+    of its pages' widths: a lone line does not fill its own column."""
+    own = {p.number: running_width(p.text, table_spans(p)) for p in pages}
+    known = sorted(w for w in own.values() if w)
+    typical = known[len(known) // 2] if known else None
+    return {number: w or typical for number, w in own.items()}
 
 
 def first_text_line(page: Page) -> str | None:

@@ -243,12 +243,24 @@ def test_line_width_counts_cjk_widths_and_ignores_an_inflated_line():
     assert line_width("中文 2024 年") == 3 + 0.5 * 6  # CJK 1, digits and spaces 0.5
     body = ["政策、决策部署和市委、区委有关工作要求，在履行职责过程中坚"] * 9  # 29 wide
     noisy = "合计 1,234,567.89 2,345,678.90 3,456,789.01 4,567,890.12 5,678,901.23"  # 69 characters
-    page = "\n".join(body + [noisy])
-    assert len(noisy) > 60 and running_width(page) == 29
+    page = "\n".join(body[:4] + [noisy] + body[4:])
+    assert len(noisy) > 60 and running_width("\n".join(body)) == 29
+    assert running_width(page) == 0  # one inflated line: the page's own width cannot be told ...
+    widths = page_widths([Page(1, "\n".join(body)), Page(2, page), Page(3, "\n".join(body))])
+    assert widths == {1: 29, 2: 29, 3: 29}  # ... and it takes the document's
     # a wrapped line of 27 CJK widths is a wrap at that width (the longest line would make it short)
     text = "中共上海市普陀区委社会工作部 2024 年度预算绩效管理工作开\n展情况如下：本部门建立了制度。"
-    assert len(paragraphs(text, width=running_width(page))) == 1
+    assert len(paragraphs(text, width=widths[2])) == 1
     assert len(paragraphs(text, width=len(noisy))) == 2
+
+
+def test_a_table_of_contents_sets_no_text_width():
+    """Its longest entry stands alone: no measure (its entries are no wrapped lines)."""
+    toc = ["目 录", "一、部门主要职能", "1. 2025年部门财务收支预算总表", "4．2025年部门财政拨款收支预算总表",
+           "5．2025年部门一般公共预算支出功能分类预算表", "6．2025年部门政府性基金预算支出功能分类预算表",
+           "7．2025年部门国有资本经营预算支出功能分类预算表", "8．2025年部门一般公共预算基本支出部门预算经济分类预算表",
+           "9．2025年部门“三公”经费和机关运行经费预算表", "六、其他相关情况说明"]
+    assert running_width("\n".join(toc)) == 0
 
 
 def test_a_page_of_a_few_lines_takes_the_documents_width():
