@@ -3,7 +3,8 @@
 One place for what PDF layout says about the text, read at ingest (chunker, narrative facts) and by answering
 (paragraphs of a chunk):
 - `line_width`: the printed width of a line in CJK character widths (CJK characters and full-width punctuation
-  count 1; digits, Latin letters, half-width punctuation and the spaces PDF extraction puts around them 0.5);
+  count 1; digits, Latin letters, quotes and dashes, half-width punctuation and the spaces PDF extraction puts
+  around them 0.5);
 - `running_width`: the text width of a page, its widest line outside tables provided at least three lines come
   close to it (running text is justified to the column; a lone title, a line inflated by digits and spaces or
   the longest entry of a table of contents is no measure), else 0 (cannot be told); `page_widths` gives such
@@ -26,11 +27,14 @@ from budgetqa.core.records import Page
 
 # --- printed width --------------------------------------------------------------------------------------------
 
+_CJK_FROM = 0x2E80  # characters above this code point print full width
+
 
 def line_width(line: str) -> float:
-    """The printed width of a line in CJK character widths: CJK characters and full-width punctuation count 1;
-    digits, Latin letters, half-width punctuation and spaces 0.5."""
-    return sum(1.0 if (ord(c) >= 0x2E80 or 0x2010 <= ord(c) <= 0x206F) else 0.5 for c in line.strip())
+    """The printed width of a line in CJK character widths: CJK characters and full-width punctuation (from
+    U+2E80) count 1; digits, Latin letters, half-width punctuation, spaces and the general punctuation block
+    (“ ” — …) 0.5 - as these PDFs print them: a line with quotes is no wider than its neighbours."""
+    return sum(1.0 if ord(c) > _CJK_FROM else 0.5 for c in line.strip())
 
 
 # --- the text width of a page ----------------------------------------------------------------------------------
