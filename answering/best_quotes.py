@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 import re
 
-from budgetqa.answering.paragraphs import _is_heading, _trim, sentences
+from budgetqa.answering.paragraphs import is_numbered_heading, sentences, trim
 from budgetqa.answering.question import ParsedQuestion
-from budgetqa.answering.terms import _GENERIC, _bigrams, _core_terms, _query_text, _query_words
+from budgetqa.answering.terms import GENERIC, bigrams, core_terms, query_text, query_words
 from budgetqa.answering.units import Quote
 from budgetqa.core.records import Chunk, Passage
 
@@ -19,7 +19,7 @@ def best_quotes(pq: ParsedQuestion, passages: list[Passage], limit: int = 3,
     units = []  # (passage, start, end)
     for p in passages:
         for s, e in sentences(p.chunk):
-            s, e = _trim(p.chunk.text, s, e)
+            s, e = trim(p.chunk.text, s, e)
             if e > s and (not must_contain or any(w in p.chunk.text[s:e] for w in must_contain)):
                 units.append((p, s, e))
     if not units:
@@ -28,12 +28,12 @@ def best_quotes(pq: ParsedQuestion, passages: list[Passage], limit: int = 3,
         headed = _under_heading(pq, units, limit)
         if headed:
             return headed
-    words = _query_words(pq)
-    qgrams = _bigrams(_query_text(pq)) - _GENERIC
+    words = query_words(pq)
+    qgrams = bigrams(query_text(pq)) - GENERIC
     if not words and not qgrams:
         return []
     texts = [p.chunk.text[s:e] for p, s, e in units]
-    grams = [_bigrams(t) for t in texts]
+    grams = [bigrams(t) for t in texts]
     n = len(units)
     w_word = {w: math.log(1 + n / (1 + sum(1 for t in texts if w in t))) for w in words}
     w_gram = {g: math.log(1 + n / (1 + sum(1 for gs in grams if g in gs))) for g in qgrams}
@@ -68,13 +68,13 @@ def best_quotes(pq: ParsedQuestion, passages: list[Passage], limit: int = 3,
 
 def _under_heading(pq: ParsedQuestion, units, limit: int) -> list[Quote]:
     """Broad questions ('主要职责有哪些'): the text under a heading naming the asked topic."""
-    cores = _core_terms(pq)
+    cores = core_terms(pq)
     if not cores:
         return []
     out: list[Quote] = []
     for p, s, e in sorted(units, key=lambda u: (u[0].chunk.doc_id, u[0].chunk.ordinal, u[1])):
         line = p.chunk.text[s:e]
-        heading = len(line) <= 24 and (line.endswith(("：", ":")) or _is_heading(line))
+        heading = len(line) <= 24 and (line.endswith(("：", ":")) or is_numbered_heading(line))
         if not heading or not all(c in line for c in cores):
             continue
         s2, e2 = _expand(p.chunk, s, e, pq, force=True)
@@ -102,4 +102,4 @@ def _expand(chunk: Chunk, s: int, e: int, pq: ParsedQuestion, force: bool = Fals
             end = e2
         elif s2 >= e:
             break
-    return _trim(text, s, end)
+    return trim(text, s, end)

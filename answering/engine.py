@@ -17,7 +17,6 @@ from budgetqa.answering.catalog import Catalog
 from budgetqa.answering.conversation import Session
 from budgetqa.answering.figures import FigureAnswerer
 from budgetqa.answering.interpret import interpretation
-from budgetqa.answering.paragraphs import LIST_START
 from budgetqa.answering.injection import strip_injection
 from budgetqa.answering.passages import PassageAnswerer
 from budgetqa.answering.synthesis import maybe_synthesize
@@ -26,6 +25,7 @@ from budgetqa.audit import cached_audit, findings_for_facts, notice_for
 from budgetqa.answering.question import ParsedQuestion, parse_question
 from budgetqa.core.records import Answer, Passage
 from budgetqa.core.settings import Settings
+from budgetqa.ingest.layout import LIST_START
 from budgetqa.retrieval.embeddings import get_embedder
 from budgetqa.retrieval.hybrid import Retriever
 from budgetqa.retrieval.lexical import LexicalIndex, Tokenizer

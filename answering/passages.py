@@ -6,11 +6,12 @@ sentence before, the chunk after) is known.
 
 Narrative questions (`ParsedQuestion.ask`: why / purpose / duty / how / list / what) are answered by
 `narrative_quotes`:
-- chunk text is split into paragraphs (PDF line wraps joined: a line break is a wrap when the line before
-  runs to the page's text width - measured in CJK widths, a high percentile of the page's lines - and does
-  not end a sentence; a line filling a narrow column wraps even when it looks like a heading; a final '：'
-  ends a paragraph only before a list item) and paragraphs into sentences; table rows are units of their
-  own; every quote is an exact span of the chunk text (line breaks included);
+- chunk text is split into paragraphs (PDF line wraps joined by the wrapped-line rule of
+  budgetqa.ingest.layout: a line break is a wrap when the line before runs to the page's text width - in CJK
+  widths, measured at ingest and stored with the chunk - and does not end a sentence; a line filling a narrow
+  column wraps even when it looks like a heading; a final '：' ends a paragraph only before a list item) and
+  paragraphs into sentences; table rows are units of their own; every quote is an exact span of the chunk
+  text (line breaks included);
 - a sentence scores by the question's content words (organisation names of the corpus, years and question
   words removed - an unresolved organisation-like phrase stays; IDF-weighted over the scope; words present
   only in the headings above it count half), a cue of the asked kind (why -> 主要原因/由于..., purpose ->
@@ -26,8 +27,8 @@ Narrative questions (`ParsedQuestion.ask`: why / purpose / duty / how / list / w
 Other questions (a figure the facts could not answer) use `best_quotes`: the sentence holding most of the
 question's (weighted) words and bigrams.
 
-The parts live in their own modules: `paragraphs` (line widths, wrapped lines, paragraph and sentence spans,
-headings), `terms` (the question's words), `units` (units and quotes), `sentences` (scoring and selecting
+The parts live in their own modules: `paragraphs` (paragraph and sentence spans, headings; line widths and
+wrapped lines are budgetqa.ingest.layout's), `terms` (the question's words), `units` (units and quotes), `sentences` (scoring and selecting
 narrative sentences), `section_lists` (the list under a heading) and `best_quotes`; the names other modules
 import from here are re-exported.
 """
@@ -38,8 +39,7 @@ import logging
 from budgetqa.answering import render
 from budgetqa.answering.best_quotes import best_quotes as _best_quotes
 from budgetqa.answering.catalog import Catalog
-from budgetqa.answering.paragraphs import (LIST_START, _heading_level, is_heading, line_width, paragraphs, sentences,
-                                  split_sentences, text_units)
+from budgetqa.answering.paragraphs import is_heading, paragraphs, sentences, split_sentences
 from budgetqa.answering.interpret import interpretation
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.answering.section_lists import MAX_ITEMS
@@ -51,8 +51,7 @@ from budgetqa.core.records import Answer, Citation, Passage
 
 __all__ = [
     "CUES", "MAX_ITEMS", "MAX_QUOTES", "MAX_SCAN_CHUNKS", "MIN_COVERAGE", "MIN_NARRATIVE", "PassageAnswerer", "Quote",
-    "Terms", "Unit", "LIST_START", "_heading_level", "content_text", "is_heading", "line_width", "paragraphs",
-    "question_terms", "sentences", "split_sentences", "text_units",
+    "Terms", "Unit", "content_text", "is_heading", "paragraphs", "question_terms", "sentences", "split_sentences",
 ]
 
 log = logging.getLogger(__name__)

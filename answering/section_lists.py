@@ -6,17 +6,19 @@ import re
 from dataclasses import replace
 
 from budgetqa.answering import render
-from budgetqa.answering.paragraphs import _heading_level, _is_item
+from budgetqa.answering.paragraphs import is_item
 from budgetqa.answering.question import ParsedQuestion
-from budgetqa.answering.terms import _GENERIC_N, Terms
+from budgetqa.answering.terms import GENERIC_N, Terms
 from budgetqa.answering.units import Quote, Unit
+from budgetqa.ingest.layout import marker_level
 
 MAX_ITEMS = 5  # items quoted under a heading
+_SECTION_LEVEL = 1  # '一、' and '（一）' (layout levels 0 and 1) open sections, not items
 
 
 def quote_list(pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit]) -> tuple[list[Quote], str]:
     """Broad duty / list / how questions: the items under the heading naming the asked topic."""
-    cores = [w for w in terms.words if w not in _GENERIC_N]
+    cores = [w for w in terms.words if w not in GENERIC_N]
     heading_cue = {"duty": re.compile(r"职责|职能|工作职责|主要任务"),
                    "how": re.compile(r"措施|举措|办法|保障"),
                    "list": None}[kind]
@@ -41,28 +43,30 @@ def quote_list(pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit]) -
     items = items_after(best[1], units, 30, keep)
     if not items:
         return [], ""
-    intro = 0 if _is_item(items[0].text) else 1  # an intro paragraph before the items
+    intro = 0 if is_item(items[0].text) else 1  # an intro paragraph before the items
     shown = items[:MAX_ITEMS + intro]
     out = []
     for it in shown:
         q = Quote(it.passage, it.text, 1.0, 1.0)
         if it.chunk_end and it.text.rstrip()[-1:] not in "。！？!?；;：:":
             nxt = [x for x in items if x.passage.chunk.ordinal > it.passage.chunk.ordinal]
-            if nxt and not _is_item(nxt[0].text) and nxt[0] not in shown:
+            if nxt and not is_item(nxt[0].text) and nxt[0] not in shown:
                 q.more = [(nxt[0].passage, nxt[0].text)]
         out.append(q)
     note = ""
-    if any(_is_item(it.text) for it in items[len(shown):]):
-        note = render.more_items(sum(1 for it in shown if _is_item(it.text)))
+    if any(is_item(it.text) for it in items[len(shown):]):
+        note = render.more_items(sum(1 for it in shown if is_item(it.text)))
     return out, note
 
 
 def items_after(head: Unit, units: list[Unit], limit: int, keep: re.Pattern | None = None) -> list[Unit]:
     """The paragraphs following a heading (or an intro sentence ending in '：') up to the next heading of
     the same or a higher level, as units spanning whole paragraphs, across chunk boundaries. An intro
-    line ('第三条…的主要职责是：') continues the list when nothing was listed yet or it matches `keep`."""
+    line ('第三条…的主要职责是：') continues the list when nothing was listed yet or it matches `keep`.
+    Levels are the layout module's numbering (`marker_level`); an unnumbered heading (a title) ends any list,
+    '一、' or '（一）' ends the list after an intro sentence."""
     doc = head.passage.chunk.doc_id
-    level = _heading_level(head.text) if head.form == "heading" else 9
+    level = marker_level(head.text) if head.form == "heading" else None  # None: a title or an intro sentence
     seq = [u for u in units if u.passage.chunk.doc_id == doc]
     try:
         i = next(k for k, u in enumerate(seq) if u is head)
@@ -75,10 +79,12 @@ def items_after(head: Unit, units: list[Unit], limit: int, keep: re.Pattern | No
         if ch.ordinal > last_ord + 1 or ch.kind == "table":
             break
         if u.form == "heading":
-            lv = _heading_level(u.text)
+            lv = marker_level(u.text)
             intro = u.text.rstrip().endswith(("：", ":")) and (
                 not out or (keep is not None and bool(keep.search(u.text))))
-            if not intro and (lv == 0 or (level == 9 and lv <= 2) or (level < 9 and lv <= level)):
+            ends = (lv is None or (head.form != "heading" and lv <= _SECTION_LEVEL)
+                    or (level is not None and lv <= level))
+            if not intro and ends:
                 break
         last_ord = ch.ordinal
         if out and out[-1].passage.chunk.id == ch.id and out[-1].para == u.para:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import math
 import re
 
-from budgetqa.answering.paragraphs import LIST_START
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.answering.section_lists import MAX_ITEMS, items_after, quote_list
-from budgetqa.answering.terms import Terms, _bigrams, _flat, _norm, _org_names, question_terms
+from budgetqa.answering.terms import Terms, bigrams, flat, norm, org_names, question_terms
 from budgetqa.answering.units import Quote, Unit, continuation
 from budgetqa.core.records import Passage
+from budgetqa.ingest.layout import LIST_START
 
 MIN_NARRATIVE = 0.34  # share of the question's (weighted) content words a narrative answer must hold
 MAX_QUOTES = 3
@@ -67,7 +67,7 @@ def narrative_quotes(pq: ParsedQuestion, units: list[Unit], passages: list[Passa
         if any(cid == ch.id and s < b and a < e for cid, a, b in used):
             continue
         text = ch.text[s:e]
-        key = _flat(text)
+        key = flat(text)
         if any(key in k or k in key for k in seen):
             continue
         seen.add(key)
@@ -89,7 +89,7 @@ def narrative_quotes(pq: ParsedQuestion, units: list[Unit], passages: list[Passa
 
 def score_units(pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit]):
     """(score, coverage, unit, start, end) of the units answering the question, best first."""
-    texts = [_norm(u.text) for u in units]  # matched without quotes and spaces ('“三公”经费', '2024 年')
+    texts = [norm(u.text) for u in units]  # matched without quotes and spaces ('“三公”经费', '2024 年')
     n = len(units)
 
     def idf(pred) -> float:
@@ -97,16 +97,16 @@ def score_units(pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit]):
 
     w_word = {w: idf(lambda t, w=w: w in t) * (2.0 if w in terms.focus else 1.0) for w in terms.words}
     w_year = {y: 0.3 * idf(lambda t, y=y: y in t) for y in terms.years}
-    grams = [_bigrams(t) for t in texts]
+    grams = [bigrams(t) for t in texts]
     w_gram = {g: math.log(1 + n / (1 + sum(1 for gs in grams if g in gs))) for g in terms.grams}
     w_dir = (sum(w_word.values()) / len(w_word) if w_word else 1.0) if terms.direction else 0.0
     total_w = (sum(w_word.values()) + sum(w_year.values()) + w_dir) or 0.0
     total_g = sum(w_gram.values()) or 0.0
-    org_names = _org_names(pq)
+    names = org_names(pq)
     cue = CUES.get(kind)
 
     def coverage(text: str, ctx: str, gs: set[str]) -> float:
-        cgs = _bigrams(ctx) if ctx else set()
+        cgs = bigrams(ctx) if ctx else set()
         got_w = sum(w * (1.0 if word in text else 0.5 if word in ctx else 0.0) for word, w in w_word.items())
         got_w += sum(w for y, w in w_year.items() if y in text)
         if terms.direction and any(d in text for d in terms.direction):
@@ -126,7 +126,7 @@ def score_units(pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit]):
     prev: Unit | None = None
     opening: int = 0  # index of the first sentence of the current paragraph (numbered item)
     for k, (u, text, gs) in enumerate(zip(units, texts, grams)):
-        ctx = _norm(u.context)
+        ctx = norm(u.context)
         cov = coverage(text, ctx, gs)
         s, e = u.start, u.end
         same_para = prev is not None and prev.passage.chunk.id == u.passage.chunk.id and prev.para == u.para \
@@ -137,7 +137,7 @@ def score_units(pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit]):
         if not cue_w and kind == "what" and re.search(r"名词解释|释义", u.context):
             cue_w = 0.5
         has_cue = cue_w == 1.0
-        if kind == "duty" and _IDENTITY.search(text) and (not org_names or any(o in text for o in org_names)):
+        if kind == "duty" and _IDENTITY.search(text) and (not names or any(o in text for o in names)):
             has_cue, cue_w, cov = True, 1.0, max(cov, 0.5 if terms.empty else cov)
         # a cue sentence continuing its paragraph takes its subject along: the sentence before it, or the
         # paragraph's (numbered item's) opening sentence ('3、…信息化建设（项）。主要用于：…。年初预算为….
@@ -148,8 +148,8 @@ def score_units(pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit]):
                 a = units[j].start
                 if j >= k or e - a > _MAX_SUBJECT_SPAN:
                     continue
-                span = _norm(u.passage.chunk.text[a:e])
-                c = coverage(span, ctx, _bigrams(span))
+                span = norm(u.passage.chunk.text[a:e])
+                c = coverage(span, ctx, bigrams(span))
                 c = 0.85 * c + 0.15 * cov
                 if c > best_cov + 1e-9:
                     best_cov, s = c, a
@@ -157,7 +157,7 @@ def score_units(pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit]):
         prev = u
         if cov <= 0:
             continue
-        if own_terms and not any(t in _norm(u.passage.chunk.text[s:e]) for t in own_terms):
+        if own_terms and not any(t in norm(u.passage.chunk.text[s:e]) for t in own_terms):
             continue  # credit from the headings above alone ('支出。' under '…公用经费…') answers nothing
         score = cov + 0.3 * cue_w
         if u.rank is not None:

@@ -13,10 +13,10 @@ from budgetqa.answering.question import ParsedQuestion
 from budgetqa.retrieval.lexical import Tokenizer
 
 _NOISE = re.compile(r"[\s\d０-９,，.。、；;：:（）()“”\"'‘’《》|｜%％\-—－/]+")
-_GENERIC = {"主要", "情况", "多少", "哪些", "什么", "是否", "说明", "有关", "相关", "部门", "单位", "预算", "年度"}
+GENERIC = {"主要", "情况", "多少", "哪些", "什么", "是否", "说明", "有关", "相关", "部门", "单位", "预算", "年度"}
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
     out = set()
     for part in _NOISE.split(text):
         out.update(part[i:i + 2] for i in range(len(part) - 1))
@@ -33,7 +33,7 @@ _QWORDS = re.compile(
     r"是什么|指什么|什么是|是指|什么意思|含义|定义|什么|如何|怎样|怎么|多少|请问|告诉我|我想知道|"
     r"吗|呢|吧|那么多|那么|这么多|主要|具体|分别|方面|要达到|达到|一下|了"
 )
-_GENERIC_N = _GENERIC | {"工作", "内容", "哪个", "有关", "是否", "方面", "问题", "为了", "要求", "我们", "它们"}
+GENERIC_N = GENERIC | {"工作", "内容", "哪个", "有关", "是否", "方面", "问题", "为了", "要求", "我们", "它们"}
 _UP = re.compile(r"多|增|涨|高|升|翻倍|翻番|扩大")
 _DOWN = re.compile(r"少|减|降|低|压缩|缩")
 _UP_WORDS = ("增加", "增长", "上升", "提高", "增幅", "翻倍", "新增", "扩大")
@@ -79,13 +79,13 @@ def question_terms(pq: ParsedQuestion) -> Terms:
     years = sorted(set(re.findall(r"(?:19|20)\d{2}", text)))
     plain = re.sub(r"(?:19|20)\d{2}", " ", text)
     tokens = [t for t in _tokenize(plain) if len(t) >= 2 and not t.isdigit()]
-    words = sorted({t for t in tokens if t not in _GENERIC_N})
+    words = sorted({t for t in tokens if t not in GENERIC_N})
     if not words and pq.items:  # a follow-up ('为什么比上年少'): the item it borrowed is the topic
         tokens = [t for it in pq.items for t in _tokenize(it) if len(t) >= 2]
-        words = sorted({t for t in tokens if t not in _GENERIC_N})
+        words = sorted({t for t in tokens if t not in GENERIC_N})
     if not words:  # '预算为什么比上年少': the generic word is all there is
         words = sorted({t for t in tokens if t not in ("什么", "哪些", "多少", "情况", "是否")})
-    grams = _bigrams(plain) - _GENERIC_N
+    grams = bigrams(plain) - GENERIC_N
     direction: tuple[str, ...] = ()
     if pq.ask == "why":
         rest = text  # organisation names removed ('高新区' says no direction)
@@ -125,11 +125,11 @@ def _focus(pq: ParsedQuestion, words: list[str]) -> tuple[str, ...]:
     return ()
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
     return re.sub(r"[“”\"‘’「」『』\s\u3000]+", "", text or "")
 
 
-def _flat(text: str) -> str:
+def flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
@@ -139,7 +139,7 @@ def _named(pq: ParsedQuestion) -> list:
     return [m for m in pq.mentions if m.candidates]
 
 
-def _org_names(pq: ParsedQuestion) -> list[str]:
+def org_names(pq: ParsedQuestion) -> list[str]:
     names = [m.text for m in _named(pq) if m.text] + list(pq.orgs)
     short = [re.sub(r"^(?:中共)?.{2,3}?[省市区县]", "", o) for o in pq.orgs]
     return [n for n in dict.fromkeys(names + short) if len(n) >= 2]
@@ -148,7 +148,7 @@ def _org_names(pq: ParsedQuestion) -> list[str]:
 _MODIFIERS = re.compile(r"^(?:主要|具体|相关|有关|全部|所有|各项|哪些|基本|本部门|本单位|部门|单位)+")
 
 
-def _core_terms(pq: ParsedQuestion) -> list[str]:
+def core_terms(pq: ParsedQuestion) -> list[str]:
     """The asked topic without modifiers: '主要职责' -> ['职责']."""
     out = []
     for t in pq.terms:
@@ -158,13 +158,13 @@ def _core_terms(pq: ParsedQuestion) -> list[str]:
     return out
 
 
-def _query_words(pq: ParsedQuestion) -> list[str]:
+def query_words(pq: ParsedQuestion) -> list[str]:
     """Content words of the question (vocabulary-aware jieba), without stop and generic words."""
-    tokens = _tokenize(_query_text(pq))
-    return sorted({t for t in tokens if len(t) >= 2 and not t.isdigit() and t not in _GENERIC})
+    tokens = _tokenize(query_text(pq))
+    return sorted({t for t in tokens if len(t) >= 2 and not t.isdigit() and t not in GENERIC})
 
 
-def _query_text(pq: ParsedQuestion) -> str:
+def query_text(pq: ParsedQuestion) -> str:
     """The question without organisation names and years: the words to look for in the text."""
     text = pq.text
     for m in _named(pq):

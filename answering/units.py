@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from budgetqa.answering.paragraphs import (LIST_START, _SENT_END, _fills, _heading_level, _trim, _wraps, is_heading,
-                                  line_width, paragraphs, sentences, split_sentences)
+from budgetqa.answering.paragraphs import SENT_END, is_heading, paragraphs, sentences, split_sentences, trim
 from budgetqa.core.records import Chunk, Citation, Passage
+from budgetqa.ingest.layout import LIST_START, fills, marker_level, wraps
 
 
 @dataclass
@@ -54,12 +54,6 @@ def build_units(passages: list[Passage], ranks: dict[str, int]) -> list[Unit]:
     out: list[Unit] = []
     for doc_id in sorted(by_doc):
         ps = sorted(by_doc[doc_id], key=lambda p: p.chunk.ordinal)
-        page_texts: dict[int, list[str]] = {}
-        for p in ps:
-            if p.chunk.kind == "text" and p.chunk.page is not None:
-                page_texts.setdefault(p.chunk.page, []).append(p.chunk.text)
-        typical = line_width([t for ts in page_texts.values() for t in ts])
-        widths = {page: line_width(ts, typical) for page, ts in page_texts.items()}
         title, levels, last, last_form = "", {}, "", ""
         open_sentence = False  # the previous text chunk ended mid-sentence
         for p in ps:
@@ -68,24 +62,24 @@ def build_units(passages: list[Passage], ranks: dict[str, int]) -> list[Unit]:
             if ch.kind == "table":
                 rows = sentences(ch)
                 for i, (s, e) in enumerate(rows):
-                    s, e = _trim(ch.text, s, e)
+                    s, e = trim(ch.text, s, e)
                     out.append(Unit(p, s, e, i, "row" if i else "heading", _ctx(title, levels, ch), rank,
                                     chunk_end=i == len(rows) - 1, heading=last))
                 open_sentence = False
                 continue
-            width = widths.get(ch.page) if ch.page is not None else None
+            width = ch.text_width if ch.page is not None else None  # measured at ingest
             paras = paragraphs(ch.text, width)
             for i, (ps_, pe) in enumerate(paras):
                 line = ch.text[ps_:pe]
                 if is_heading(line):
                     out.append(Unit(p, ps_, pe, i, "heading", _ctx(title, levels, ch), rank,
                                     chunk_end=i == len(paras) - 1, heading=last, width=width))
-                    level = _heading_level(line)
+                    level = marker_level(line)  # None: an unnumbered heading line
                     # the body of a numbered heading ('三、实施主体' + '上海市普陀区商务委员会') is no title
-                    under_numbered = i > 0 and last_form == "heading" and _heading_level(last) > 0
-                    if level == 0 and not line.rstrip().endswith(("：", ":")) and not under_numbered:
+                    under_numbered = i > 0 and last_form == "heading" and marker_level(last) is not None
+                    if level is None and not line.rstrip().endswith(("：", ":")) and not under_numbered:
                         title, levels = line, {}
-                    elif level:
+                    elif level is not None:
                         levels = {k: v for k, v in levels.items() if k < level}
                         levels[level] = line
                     last, last_form = line, "heading"
@@ -100,7 +94,7 @@ def build_units(passages: list[Passage], ranks: dict[str, int]) -> list[Unit]:
             last_line = ch.text.rstrip().rsplit("\n", 1)[-1].strip()
             nxt = next((q.chunk for q in ps if q.chunk.ordinal == ch.ordinal + 1), None)
             first = nxt.text.strip().split("\n", 1)[0].strip() if nxt is not None and nxt.kind == "text" else ""
-            open_sentence = bool(last_line) and bool(first) and _wraps(last_line, first, width)
+            open_sentence = bool(last_line) and bool(first) and wraps(last_line, first, width)
     return out
 
 
@@ -111,13 +105,13 @@ def continuation(u: Unit, passages: list[Passage]) -> list[tuple[Passage, str]]:
     if nxt is None or nxt.chunk.kind != "text":
         return []
     text = nxt.chunk.text
-    s, _ = _trim(text, 0, len(text))
+    s, _ = trim(text, 0, len(text))
     first = text[s:].split("\n", 1)[0]
-    if not first or LIST_START.match(first) or (is_heading(first) and not _fills(first, u.width)):
+    if not first or LIST_START.match(first) or (is_heading(first) and not fills(first, u.width)):
         return []
-    m = _SENT_END.search(text, s)
+    m = SENT_END.search(text, s)
     end = m.end() if m else len(text)
-    s, end = _trim(text, s, min(end, s + 300))
+    s, end = trim(text, s, min(end, s + 300))
     return [(nxt, text[s:end])] if end > s else []
 
 

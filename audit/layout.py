@@ -9,7 +9,8 @@ import logging
 import re
 from dataclasses import dataclass
 
-from budgetqa.ingest.chunker import WRAP_RATIO, HeadingReader, line_width, running_width
+from budgetqa.ingest.headings import HeadingReader
+from budgetqa.ingest.layout import WRAP_RATIO, line_width, running_width
 
 from budgetqa.audit.context import DocContext
 

@@ -1,10 +1,11 @@
 """Structure-aware chunking with provenance.
 
 Text chunks follow the sections of a disclosure (一、 （一） 1、 and unnumbered titles such as 名词解释); each
-chunk records its page, section path and character span in the page text. Which lines are headings is decided
-by `HeadingReader` (shared with ingest/narrative_facts.py, so fact locators and chunk sections agree): list
-items, definitions and table-of-contents entries are not. Tables become their own chunks, split by rows with
-the header rows repeated, so a table chunk is readable on its own.
+chunk records its page, section path, character span in the page text and the text width of its page (read
+once here by budgetqa.ingest.layout, so answering joins wrapped lines without re-deriving the layout). Which
+lines are headings is decided by `HeadingReader` (ingest/headings.py, shared with ingest/narrative_facts.py, so
+fact locators and chunk sections agree): list items, definitions and table-of-contents entries are not. Tables
+become their own chunks, split by rows with the header rows repeated, so a table chunk is readable on its own.
 """
 from __future__ import annotations
 
@@ -13,136 +14,10 @@ from dataclasses import dataclass
 
 from budgetqa.core.records import Chunk, Document, Page, Table
 from budgetqa.core.settings import Settings
-from budgetqa.core.numbers import COUNT_UNITS, find_numbers
-from budgetqa.core.numerals import small_int
+from budgetqa.ingest.headings import HeadingReader
+from budgetqa.ingest.layout import first_text_line, page_widths, running_width, runs_on, table_spans
 
-# numbered headings: (style, level, pattern); group 'n' is the number, so that list items can be told apart
-_NUMBERED = [
-    ("part", 0, re.compile(r"^第(?P<n>[一二三四五六七八九十]+)部分")),
-    ("cn", 0, re.compile(r"^(?P<n>[一二三四五六七八九十]+)、")),
-    ("paren_cn", 1, re.compile(r"^[（(](?P<n>[一二三四五六七八九十]+)[）)]")),
-    ("num", 2, re.compile(r"^(?P<n>\d{1,2})[、．.](?!\d)")),
-    ("paren_num", 3, re.compile(r"^[（(](?P<n>\d{1,2})[）)]")),
-]
-_MAX_HEADING_CHARS = 40
-# An unnumbered title line ('2025年部门预算编制说明', '主要职能', '…机构设置') opens a top-level section too.
-_TITLE = re.compile(r"^[^，。；：,;:、\s]{2,30}(?:说明|情况|职能|职责|解释|概况|目标|措施|设置|表)$")
 _NUMERIC = re.compile(r"^[\s\-—－.,，%０-９0-9]+$")
-_CLOSED = "。；;！？!?：:"
-_TOC_LEADER = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|-{4,})\s*\d*\s*$")
-WRAP_RATIO = 0.85  # a line this close to the page's widest line runs on into the next one
-
-
-def line_width(line: str) -> int:
-    """Printed width of a line: CJK and full-width characters count 2."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in line.strip())
-
-
-class HeadingReader:
-    """Tells section headings from body lines, reading a document's lines in order (one reader per document).
-
-    A heading is a short line without sentence punctuation (a trailing '。' or '：' is allowed above the
-    '1、' level), numbered ('一、' '第一部分' '（一）' '1、' '(1)') or an unnumbered title ('名词解释',
-    '2024年部门预算编制说明', '…机构设置'). Not headings: with `figures=False` (fact extraction), a numbered
-    line carrying a figure with its unit ('（一）公务接待费1万元') - its figure must be read as a sentence; a
-    table-of-contents entry ('一、部门主要职能……3'); a numbered line that runs on into the next one (`wraps`:
-    it fills the printed width of the page's running text: '3、一般公共服务支出（类）…（款）其他社会工作'); a title
-    candidate that continues the line above (`continues`); and the next item of a numbered list whose previous
-    item was body text ('八、维护社区平安。…，…' makes '九、承办区委、区政府交办的其他事项。' a list item, not a
-    section)."""
-
-    def __init__(self, figures: bool = True) -> None:
-        self._seq: dict[str, tuple[int, bool]] = {}  # numbering style -> (last number, it was a heading)
-        self._figures = figures  # False: a numbered line with a figure and its unit is body text
-
-    def read(self, line: str, wraps: bool = False, continues: bool = False,
-             next_line: str | None = None) -> tuple[int, str] | None:
-        """(level, title) of a heading line (level 0 = top), else None. `wraps`: the line fills the printed
-        width and runs on into `next_line` (None: not known, e.g. at the foot of a page), so a numbered line
-        is judged together with its continuation ('第三部分 …决算情况' + '说明' is a heading, '3、…其他社会工作'
-        + '事务支出（项）。主要用于：…' is a list item)."""
-        s = line.strip()
-        if not s or "\t" in s or _TOC_LEADER.search(s):
-            return None  # a table row or a table-of-contents entry ('一、部门主要职能……3')
-        for style, level, pattern in _NUMBERED:
-            m = pattern.match(s)
-            if not m:
-                continue
-            number = small_int(m.group("n")) or 0
-            if wraps:
-                nxt = (next_line or "").strip()
-                ok = bool(nxt) and (starts_item(nxt) and _heading_text(s, level)
-                                    or not starts_item(nxt) and _heading_text(s + nxt, level))
-            else:
-                ok = _heading_text(s, level)
-            if ok and not self._figures and _has_figure(s):
-                ok = False
-            last = self._seq.get(style)
-            if ok and last is not None and number == last[0] + 1 and not last[1]:
-                ok = False
-            self._seq[style] = (number, ok)
-            if ok:
-                for other, other_level, _ in _NUMBERED:
-                    if other_level > level:
-                        self._seq.pop(other, None)
-            return (level, s.rstrip("。：:").strip()) if ok else None
-        if continues:
-            return None
-        flat = re.sub(r"\s+", "", s)
-        if _TITLE.match(flat) and not _has_figure(flat):
-            return 0, s
-        return None
-
-
-def starts_item(line: str) -> bool:
-    """The line opens a numbered item ('一、', '（二）', '3、', '(4)', '第五部分')."""
-    s = line.strip()
-    return any(p.match(s) for _, _, p in _NUMBERED)
-
-
-def running_width(text: str, skip: list[tuple[int, int]] = ()) -> int:
-    """Printed width of a page's running text (0 when it has too little text to tell): the widest line outside
-    tables, provided at least three lines come close to it (a lone title is not a measure)."""
-    widths, pos = [], 0
-    for line in text.split("\n"):
-        if not any(a <= pos < b for a, b in skip):
-            widths.append(line_width(line))
-        pos += len(line) + 1
-    full = max(widths, default=0)
-    if full <= 40 or sum(1 for w in widths if w >= WRAP_RATIO * full) < 3:
-        return 0
-    return full
-
-
-def first_text_line(page: Page) -> str | None:
-    """The first non-empty line of a page outside its tables."""
-    spans = [(t.char_start, t.char_end) for t in page.tables if t.char_start is not None and t.char_end is not None]
-    pos = 0
-    for line in page.text.split("\n"):
-        if line.strip() and not any(a <= pos < b for a, b in spans):
-            return line
-        pos += len(line) + 1
-    return None
-
-
-def _has_figure(text: str) -> bool:
-    """A money amount or a count ('1万元', '3辆', '95%'); a year or a date is no figure."""
-    return any(n.is_money or n.unit in COUNT_UNITS for n in find_numbers(text))
-
-
-def _heading_text(s: str, level: int) -> bool:
-    if len(s) > _MAX_HEADING_CHARS:
-        return False
-    body = s.rstrip("：:") if level < 2 else s
-    if re.search(r"[，,；;：:]", body) or "。" in body.rstrip("。"):
-        return False  # a sentence or list item, not a heading
-    return not (level >= 2 and s.endswith("。"))  # '6、承办…事项。' is a list item
-
-
-def heading_level(line: str) -> int | None:
-    """Level (0-based) of a heading line read on its own (no list context), or None for body text."""
-    found = HeadingReader().read(line)
-    return found[0] if found else None
 
 
 @dataclass
@@ -190,8 +65,7 @@ def _text_spans(page: Page, max_chars: int, skip: list[tuple[int, int]], path: l
             prev_open = False
             continue
         stripped = line.strip()
-        wraps = bool(stripped) and full > 0 and line_width(stripped) >= WRAP_RATIO * full \
-            and stripped[-1] not in _CLOSED
+        wraps = runs_on(stripped, full)
         found = reader.read(line, wraps=wraps, continues=prev_open, next_line=next_of.get(k)) if stripped else None
         if stripped:
             prev_open = wraps
@@ -261,18 +135,20 @@ def chunk_document(doc: Document, settings: Settings) -> list[Chunk]:
     chunks: list[Chunk] = []
     path: list[str] = []
     reader = HeadingReader()
+    pages = [p for p in doc.pages if not p.needs_ocr]
+    widths = page_widths(pages) if doc.paged else {}
 
     def add(text: str, page: Page, section: str, start: int, end: int, kind: str, table_index: int | None) -> None:
         chunks.append(
             Chunk(
                 doc_id=doc.id, ordinal=len(chunks), text=text, page=page.number if doc.paged else None,
                 section=section, char_start=start, char_end=end, kind=kind, table_index=table_index,
+                text_width=widths.get(page.number),
             )
         )
 
-    pages = [p for p in doc.pages if not p.needs_ocr]
     for n, page in enumerate(pages):
-        skip = [(t.char_start, t.char_end) for t in page.tables if t.char_start is not None and t.char_end is not None]
+        skip = table_spans(page)
         items: list[tuple[int, str]] = []  # (position, kind) to keep document order
         following = first_text_line(pages[n + 1]) if n + 1 < len(pages) else None
         spans = _text_spans(page, settings.chunk_max_chars, skip, path, reader, doc.paged, following)

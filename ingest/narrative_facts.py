@@ -33,7 +33,8 @@ import logging
 import re
 
 from budgetqa.core.records import Document, Fact
-from budgetqa.ingest.chunker import WRAP_RATIO, HeadingReader, first_text_line, line_width, running_width
+from budgetqa.ingest.headings import HeadingReader
+from budgetqa.ingest.layout import WRAP_RATIO, first_text_line, line_width, running_width
 from budgetqa.core.numbers import MONEY_FACTORS, find_numbers, to_yuan
 from budgetqa.core.vocabulary import Item, get_vocabulary
 

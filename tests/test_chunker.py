@@ -6,7 +6,8 @@ from functools import lru_cache
 import pytest
 
 from budgetqa.core.settings import Settings
-from budgetqa.ingest.chunker import HeadingReader, chunk_document, heading_level
+from budgetqa.ingest.chunker import chunk_document
+from budgetqa.ingest.headings import HeadingReader, heading_level
 from budgetqa.ingest.loader import load_document
 from tests.conftest import PDFS, pdf, seed
 

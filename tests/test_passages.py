@@ -5,10 +5,12 @@ import pytest
 
 from budgetqa.answering.catalog import Catalog
 from budgetqa.answering.engine import Engine
-from budgetqa.answering.passages import PassageAnswerer, line_width, paragraphs, split_sentences, text_units
+from budgetqa.answering.passages import PassageAnswerer, paragraphs, split_sentences
 from budgetqa.answering.question import parse_question
 from budgetqa.answering.render import display_quote
+from budgetqa.core.records import Chunk, Page, Passage
 from budgetqa.core.settings import Settings
+from budgetqa.ingest.layout import line_width, page_widths, running_width
 from budgetqa.store.side_store import SideStore
 from tests.answering_fixtures import add_doc, build_store
 
@@ -238,22 +240,52 @@ def test_a_line_filling_a_narrow_column_wraps_even_without_punctuation():
 
 
 def test_line_width_counts_cjk_widths_and_ignores_an_inflated_line():
-    assert text_units("中文 2024 年") == 3 + 0.5 * 6  # CJK 1, digits and spaces 0.5
+    assert line_width("中文 2024 年") == 3 + 0.5 * 6  # CJK 1, digits and spaces 0.5
     body = ["政策、决策部署和市委、区委有关工作要求，在履行职责过程中坚"] * 9  # 29 wide
     noisy = "合计 1,234,567.89 2,345,678.90 3,456,789.01 4,567,890.12 5,678,901.23"  # 69 characters
-    page = "\n".join(body + [noisy])
-    assert len(noisy) > 60 and line_width([page]) == 29
+    page = "\n".join(body[:4] + [noisy] + body[4:])
+    assert len(noisy) > 60 and running_width("\n".join(body)) == 29
+    assert running_width(page) == 0  # one inflated line: the page's own width cannot be told ...
+    widths = page_widths([Page(1, "\n".join(body)), Page(2, page), Page(3, "\n".join(body))])
+    assert widths == {1: 29, 2: 29, 3: 29}  # ... and it takes the document's
     # a wrapped line of 27 CJK widths is a wrap at that width (the longest line would make it short)
     text = "中共上海市普陀区委社会工作部 2024 年度预算绩效管理工作开\n展情况如下：本部门建立了制度。"
-    assert len(paragraphs(text, width=line_width([page]))) == 1
+    assert len(paragraphs(text, width=widths[2])) == 1
     assert len(paragraphs(text, width=len(noisy))) == 2
 
 
+def test_a_table_of_contents_sets_no_text_width():
+    """Its longest entry stands alone: no measure (its entries are no wrapped lines)."""
+    toc = ["目 录", "一、部门主要职能", "1. 2025年部门财务收支预算总表", "4．2025年部门财政拨款收支预算总表",
+           "5．2025年部门一般公共预算支出功能分类预算表", "6．2025年部门政府性基金预算支出功能分类预算表",
+           "7．2025年部门国有资本经营预算支出功能分类预算表", "8．2025年部门一般公共预算基本支出部门预算经济分类预算表",
+           "9．2025年部门“三公”经费和机关运行经费预算表", "六、其他相关情况说明"]
+    assert running_width("\n".join(toc)) == 0
+
+
 def test_a_page_of_a_few_lines_takes_the_documents_width():
+    prose = "\n".join(["年" * 60] * 9)  # a page of running text 60 wide
     page = "2024年部门一般公共预算基本支出部门预算经济分类预算表\n编制部门：上海市普陀区人民政府万里街道办事处 单位：元"
-    width = line_width([page], typical=60)
-    assert width == 60
-    assert len(paragraphs(page, width)) == 2  # the table title does not fill its own column
+    widths = page_widths([Page(1, prose), Page(2, page)])
+    assert widths == {1: 60, 2: 60}
+    assert len(paragraphs(page, widths[2])) == 2  # the table title does not fill its own column
+
+
+def test_answering_joins_lines_at_the_width_measured_at_ingest_whatever_the_other_candidates():
+    """The text width stored with a chunk decides its paragraphs: other chunks of its page among the
+    candidates (here a block of wider lines) do not change them."""
+    wide = Chunk("d" * 64, 0, "\n".join(["宽" * 60] * 9), 1, "正文", 0, 549, text_width=40)
+    text = "本部门二〇二四年度预算绩效管理工作按照区财政局的统一部署开展了全面的自评\n工作。"
+    mine = Chunk("d" * 64, 1, text, 1, "正文", 549, 549 + len(text), text_width=40)
+    catalog_free = PassageAnswerer.__new__(PassageAnswerer)
+
+    def paras(passages):
+        return [(u.start, u.end, u.para) for u in catalog_free.units(passages, {}) if u.passage.chunk is mine]
+
+    alone = paras([Passage(mine, "a.pdf", None, None, None, 0.0)])
+    with_wide = paras([Passage(wide, "a.pdf", None, None, None, 0.0), Passage(mine, "a.pdf", None, None, None, 0.0)])
+    assert alone == with_wide
+    assert len({p for _, _, p in alone}) == 1  # the line wraps at the stored width (40): one paragraph
 
 
 def test_a_colon_ends_a_paragraph_only_before_a_list_item():

@@ -71,6 +71,9 @@ class Chunk:
     char_end: int
     kind: Literal["text", "table"] = "text"
     table_index: int | None = None
+    # the text width of its page in CJK character widths, measured at ingest (budgetqa.ingest.layout); None:
+    # unpaged text, or a store ingested before it was measured
+    text_width: float | None = None
 
     @property
     def id(self) -> str:

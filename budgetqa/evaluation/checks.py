@@ -75,7 +75,7 @@ def asserted_figures(answer) -> tuple[list[Figure], bool]:
     for note in answer.notices or []:
         text = text.replace(note, " ")
     text = _PLACES.sub(" ", without_quotes(text))
-    return [(n.value, n.unit) for n in find_numbers(text) if n.unit], False
+    return [(n.value, n.unit) for n in find_numbers(text) if n.unit and n.kind != "year"], False
 
 
 def without_quotes(text: str) -> str:

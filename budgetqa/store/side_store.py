@@ -134,11 +134,11 @@ class SideStore:
                 [(doc.id, p.number, p.text, int(p.needs_ocr)) for p in doc.pages],
             )
             c.executemany(
-                "INSERT INTO chunks (id, doc_id, ordinal, text, page, section, char_start, char_end, kind, table_index, tokens)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO chunks (id, doc_id, ordinal, text, page, section, char_start, char_end, kind, table_index,"
+                " tokens, text_width) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (ch.id, ch.doc_id, ch.ordinal, ch.text, ch.page, ch.section, ch.char_start, ch.char_end,
-                     ch.kind, ch.table_index, " ".join(tok))
+                     ch.kind, ch.table_index, " ".join(tok), ch.text_width)
                     for ch, tok in zip(chunks, tokens)
                 ],
             )
@@ -271,6 +271,7 @@ def _chunk(r: sqlite3.Row) -> Chunk:
     return Chunk(
         doc_id=r["doc_id"], ordinal=r["ordinal"], text=r["text"], page=r["page"], section=r["section"],
         char_start=r["char_start"], char_end=r["char_end"], kind=r["kind"], table_index=r["table_index"],
+        text_width=r["text_width"],
     )
 
 
