@@ -106,6 +106,17 @@ class ChromaVectorStore:
             )
         log.debug("vector store: %d chunks of %s", len(chunks), chunks[0].doc_id[:12])
 
+    def upsert(self, items: list[tuple[Chunk, dict]]) -> None:
+        """Embed and upsert (chunk, document meta) pairs of any documents; idempotent per chunk id."""
+        for start in range(0, len(items), UPSERT_BATCH):
+            batch = items[start : start + UPSERT_BATCH]
+            vectors = self.embedder.embed_documents([chunk_index_text(c, m) for c, m in batch])
+            self._col.upsert(
+                ids=[c.id for c, _ in batch],
+                embeddings=vectors,
+                metadatas=[_chunk_metadata(c, m) for c, m in batch],
+            )
+
     def delete_docs(self, doc_ids: Iterable[str]) -> None:
         ids = sorted(set(doc_ids))
         if ids:

@@ -78,7 +78,7 @@ def test_ctrl_c_mid_file_leaves_the_stores_as_before(settings, corpus, monkeypat
     before = snapshot(ingestor)
     real_replace = SideStore.replace_document
 
-    def interrupted(self, doc, chunks, facts, tokens=None):
+    def interrupted(self, doc, chunks, facts, tokens=None, embed_states=None):
         # the SQLite transaction is open and half-written when the user presses Ctrl-C
         with self.transaction() as c:
             c.execute("INSERT INTO documents (id, name, path, format, pages, ingested_at) VALUES ('x', 'x', 'x', 'txt', 1, 'now')")

@@ -64,6 +64,24 @@ class Settings(BaseSettings):
         ),
     )
 
+    # --- ingest speed (issue 12) -------------------------------------------------------
+    ingest_workers: int = Field(
+        0, ge=0, description="Processes parsing files in parallel during ingest; 0 = one per CPU core."
+    )
+    ingest_queue_per_worker: int = Field(
+        4, ge=1, description="Parsed files waiting to be written, per worker (bounds ingest memory)."
+    )
+    dense_chunks: Literal["all", "text"] = Field(
+        "all",
+        description=(
+            "Which chunks get a dense vector: 'all', or 'text' (table chunks are left to BM25 and the fact "
+            "store). Chosen by measurement, see README 'Scaling'."
+        ),
+    )
+    embed_queue_batch: int = Field(
+        256, ge=1, description="Chunks taken from the embedding queue, embedded and marked done per step."
+    )
+
     # --- retrieval ---------------------------------------------------------------------
     top_k: int = Field(5, ge=1, description="Passages returned by retrieval.")
     candidate_k: int = Field(30, ge=1, description="Candidates taken from each index before fusion.")

@@ -1,7 +1,6 @@
 """The SQLite side store: documents, pages, chunks and facts, with numbered migrations and WAL."""
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import sqlite3
@@ -56,9 +55,8 @@ class SideStore:
                 continue
             log.info("applying migration %s", name)
             with self.transaction():
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
+                for statement in _statements(sql):
+                    self.conn.execute(statement)
                 self.conn.execute(
                     "INSERT INTO _migrations VALUES (?, ?, ?)", (number, name, _now())
                 )
@@ -97,13 +95,16 @@ class SideStore:
         chunks: list[Chunk],
         facts: list[Fact],
         tokens: list[list[str]] | None = None,
+        embed_states: list[str] | None = None,
     ) -> list[str]:
         """Store a document with its chunks and facts, replacing older versions of the same path.
 
         Everything happens in one transaction: on any error (or Ctrl-C) the store is as before.
+        `embed_states` ('pending' | 'skip' | 'done' per chunk, default 'pending') queue the dense vectors.
         Returns the ids of the replaced versions.
         """
         tokens = tokens or [[] for _ in chunks]
+        embed_states = embed_states or ["pending"] * len(chunks)
         with self.transaction() as c:
             old = [i for i in self.ids_at_path(doc.path) if i != doc.id]
             for old_id in old:
@@ -123,12 +124,12 @@ class SideStore:
                 [(doc.id, p.number, p.text, int(p.needs_ocr)) for p in doc.pages],
             )
             c.executemany(
-                "INSERT INTO chunks (id, doc_id, ordinal, text, page, section, char_start, char_end, kind, table_index, tokens)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO chunks (id, doc_id, ordinal, text, page, section, char_start, char_end, kind, table_index,"
+                " tokens, embed_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (ch.id, ch.doc_id, ch.ordinal, ch.text, ch.page, ch.section, ch.char_start, ch.char_end,
-                     ch.kind, ch.table_index, " ".join(tok))
-                    for ch, tok in zip(chunks, tokens)
+                     ch.kind, ch.table_index, " ".join(tok), state)
+                    for ch, tok, state in zip(chunks, tokens, embed_states)
                 ],
             )
             c.executemany(
@@ -187,9 +188,12 @@ class SideStore:
         return [(r[0], r[1].split(" ") if r[1] else []) for r in rows]
 
     def fingerprint(self) -> str:
-        """Changes whenever the set of stored documents changes (used to know when indexes are stale)."""
-        ids = sorted(self.document_ids())
-        return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:32] if ids else "empty"
+        """Changes whenever a document is added or removed (used to know when indexes are stale).
+
+        One row read (a counter kept by triggers, migration 003), so it can be checked on every question.
+        """
+        uid, version = self.conn.execute("SELECT uid, version FROM store_version WHERE id = 1").fetchone()
+        return f"{uid}-{version}"
 
     # --- facts -------------------------------------------------------------------------
     def facts(
@@ -226,6 +230,18 @@ class SideStore:
 
     def doc_names(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT id, name FROM documents")}
+
+
+def _statements(sql: str) -> list[str]:
+    """The statements of a migration script (a trigger body's ';' does not end its CREATE TRIGGER)."""
+    out, buf = [], ""
+    for piece in sql.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n;"):
+                out.append(buf)
+            buf = ""
+    return out
 
 
 def _now() -> str:
