@@ -245,6 +245,20 @@ def cmd_bench_extract(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench_ingest(args, settings: Settings) -> int:
+    from budgetqa.benchmarks.ingest_speed import bench_ingest
+
+    _print_json(bench_ingest(args.paths, settings, args.question, args.embed_sample))
+    return 0
+
+
+def cmd_bench_scale(args, settings: Settings) -> int:
+    from budgetqa.benchmarks.scale import bench_scale
+
+    _print_json(bench_scale(args.sizes, settings, args.work, args.questions, args.baseline))
+    return 0
+
+
 def cmd_facts(args, settings: Settings) -> int:
     from budgetqa.retrieval.fact_export import export_facts, query_facts
 
@@ -342,6 +356,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub("bench-extract", cmd_bench_extract, "fact extraction speed (facts/s, pages/s) over files or folders")
     s.add_argument("paths", nargs="+")
+
+    s = sub("bench-ingest", cmd_bench_ingest,
+            "ingest speed beside pdfplumber alone, time to the first answer, embedding chunks/s (temporary store)")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--question", help="a fact question asked right after the ingest")
+    s.add_argument("--embed-sample", type=int, default=64, help="queued chunks embedded per method (0 = skip)")
+
+    s = sub("bench-scale", cmd_bench_scale,
+            "synthetic corpora of N documents: ingest stages, first answer, latency, size, memory, LangChain baseline")
+    s.add_argument("--sizes", type=lambda v: [int(x) for x in v.split(",")], default=[100],
+                   help="comma-separated corpus sizes, e.g. 100,1000,10000")
+    s.add_argument("--work", type=Path, default=Path(".budgetqa-bench"), help="folder for the corpora and stores")
+    s.add_argument("--questions", type=int, default=40, help="fact and passage questions asked per size")
+    s.add_argument("--no-baseline", dest="baseline", action="store_false", help="skip the LangChain baseline")
 
     s = sub("facts", cmd_facts, "query the fact store; export CSV/XLSX")
     s.add_argument("--org")

@@ -26,7 +26,9 @@ class VectorStore(Protocol):
 
     def delete_docs(self, doc_ids: Iterable[str]) -> None: ...
 
-    def query(self, text: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]: ...
+    def query(
+        self, text: str, k: int, doc_ids: list[str] | None = None, kind: str | None = None
+    ) -> list[tuple[str, float]]: ...
 
     def doc_ids(self) -> set[str]: ...
 
@@ -122,17 +124,23 @@ class ChromaVectorStore:
         if ids:
             self._col.delete(where={"doc_id": {"$in": ids}})
 
-    def query(self, text: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
-        """Top-k (chunk id, cosine similarity), only from `doc_ids` when given (an empty list = nothing)."""
+    def query(
+        self, text: str, k: int, doc_ids: list[str] | None = None, kind: str | None = None
+    ) -> list[tuple[str, float]]:
+        """Top-k (chunk id, cosine similarity), only from `doc_ids` when given (an empty list = nothing),
+        only chunks of `kind` ('text' / 'table') when given."""
         if k <= 0 or (doc_ids is not None and not doc_ids):
             return []
         count = self._col.count()
         if count == 0:
             return []
-        where = None
+        clauses = []
         if doc_ids is not None:
             ids = sorted(set(doc_ids))
-            where = {"doc_id": ids[0]} if len(ids) == 1 else {"doc_id": {"$in": ids}}
+            clauses.append({"doc_id": ids[0]} if len(ids) == 1 else {"doc_id": {"$in": ids}})
+        if kind is not None:
+            clauses.append({"kind": kind})
+        where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
         res = self._col.query(
             query_embeddings=[self.embedder.embed_query(text)],
             n_results=min(k, count),

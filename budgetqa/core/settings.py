@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     kiosk_rate_limit_per_min: int = Field(12, ge=1, description="Questions per session per minute in kiosk mode.")
     kiosk_idle_reset_s: int = Field(180, ge=10, description="Kiosk conversation resets after this idle time.")
 
+    shared_dir: Path | None = Field(
+        None, description="Folder holding corpus/seeds and eval/ for `bench-scale`; unset = ../shared beside the repository."
+    )
+
     # --- sample corpus -----------------------------------------------------------------
     sample_dir: Path = Field(
         Path("samples"),
