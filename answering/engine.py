@@ -132,9 +132,10 @@ class Engine:
         if not ids:
             return
         try:
-            from budgetqa.audit import cached_audit, findings_for_facts, notice_for
+            from budgetqa.audit import cached_doc_audit, findings_for_facts, notice_for
 
-            note = notice_for(findings_for_facts(cached_audit(self.store), ids))
+            doc_ids = {f.doc_id for f in self.store.facts_by_id(ids)}
+            note = notice_for(findings_for_facts(cached_doc_audit(self.store, doc_ids), ids))
         except Exception:  # noqa: BLE001 - a broken check must not cost the user the answer
             log.warning("audit notice unavailable", exc_info=True)
             return

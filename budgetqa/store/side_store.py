@@ -142,11 +142,13 @@ class SideStore:
         with self.transaction() as c:
             c.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
-    def list_documents(self) -> list[StoredDocument]:
+    def list_documents(self, doc_id: str | None = None) -> list[StoredDocument]:
+        """Every stored document (or just `doc_id`), with its chunk and fact counts."""
+        where, args = ("WHERE d.id = ?", (doc_id,)) if doc_id is not None else ("", ())
         rows = self.conn.execute(
-            """SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.id) AS n_chunks,
+            f"""SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.id) AS n_chunks,
                       (SELECT COUNT(*) FROM facts f WHERE f.doc_id = d.id) AS n_facts
-               FROM documents d ORDER BY d.org, d.year, d.name"""
+               FROM documents d {where} ORDER BY d.org, d.year, d.name""", args
         ).fetchall()
         return [
             StoredDocument(
@@ -158,7 +160,7 @@ class SideStore:
         ]
 
     def document(self, doc_id: str) -> StoredDocument | None:
-        return next((d for d in self.list_documents() if d.id == doc_id), None)
+        return next(iter(self.list_documents(doc_id)), None)
 
     def page_text(self, doc_id: str, number: int) -> str | None:
         row = self.conn.execute("SELECT text FROM pages WHERE doc_id = ? AND number = ?", (doc_id, number)).fetchone()
@@ -227,6 +229,13 @@ class SideStore:
             args.extend(doc_ids)
         sql = "SELECT * FROM facts" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
         return [_fact(r) for r in self.conn.execute(sql, args)]
+
+    def facts_by_id(self, fact_ids: Iterable[int]) -> list[Fact]:
+        ids = list(fact_ids)
+        if not ids:
+            return []
+        rows = self.conn.execute(f"SELECT * FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids)
+        return [_fact(r) for r in rows]
 
     def doc_names(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT id, name FROM documents")}
