@@ -8,8 +8,9 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, is_dataclass
 from typing import Any, Iterable, Protocol
+from urllib.parse import urlsplit
 
-from budgetqa.core.errors import StoreError
+from budgetqa.core.errors import ConfigError, StoreError
 from budgetqa.core.records import Chunk
 from budgetqa.core.settings import Settings
 from budgetqa.retrieval.embeddings import Embedder
@@ -55,17 +56,27 @@ class ChromaVectorStore:
         self.embedder = embedder
         self.path = settings.chroma_path
         self.name = settings.chroma_collection
+        where = settings.chroma_url or self.path
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._client = chromadb.PersistentClient(
-                path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False)
-            )
+            if settings.chroma_url:
+                url = urlsplit(settings.chroma_url)
+                if url.scheme not in ("http", "https") or not url.hostname:
+                    raise ConfigError(f"BUDGETQA_CHROMA_URL={settings.chroma_url}: expected http://HOST:PORT")
+                self._client = chromadb.HttpClient(
+                    host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
+                    ssl=url.scheme == "https", settings=ChromaSettings(anonymized_telemetry=False),
+                )
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(
+                    path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False)
+                )
             self._col = self._open_collection()
-        except StoreError:
+        except (StoreError, ConfigError):
             raise
         except Exception as exc:
             raise StoreError(
-                f"{self.path}: cannot open the vector store ({type(exc).__name__}: {exc}); "
+                f"{where}: cannot open the vector store ({type(exc).__name__}: {exc}); "
                 "point --store at another folder or re-ingest"
             ) from exc
 

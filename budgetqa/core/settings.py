@@ -18,6 +18,13 @@ class Settings(BaseSettings):
         description="Folder holding the SQLite side store, the Chroma collection and the BM25 index.",
     )
     chroma_collection: str = Field("chunks", description="Name of the Chroma collection for text chunks.")
+    chroma_url: str | None = Field(
+        None,
+        description=(
+            "http(s)://HOST:PORT of a Chroma server (`chroma run`) holding the vectors, shared by several app "
+            "processes or machines; unset = an embedded Chroma in the store folder."
+        ),
+    )
 
     # --- embeddings --------------------------------------------------------------------
     embedding_model: str = Field(
