@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,21 @@ def test_cli_no_embed_then_embed(settings, corpus, capsys, monkeypatch):
     assert "语义索引已完整" in capsys.readouterr().err
     assert main([*store, "embed", "--status"]) == 0
     assert capsys.readouterr().out.startswith("待生成 0，")
+
+
+def test_the_app_worker_drains_the_queue_in_the_background(settings, corpus):
+    from budgetqa.ingest.background import EmbedWorker
+
+    settings = settings.model_copy(update={"embed_worker_poll_s": 0.2})
+    ingestor = Ingestor(settings, embed=False)
+    ingestor.ingest([corpus])
+    assert embed_queue.pending_count(ingestor.store) > 0
+    worker = EmbedWorker(settings).start()
+    try:
+        deadline = time.monotonic() + 60
+        while embed_queue.pending_count(ingestor.store) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        worker.stop(timeout=30)
+    assert embed_queue.pending_count(ingestor.store) == 0
+    assert ingestor.vectors.count() == len(ingestor.store.chunks())

@@ -85,6 +85,12 @@ class Settings(BaseSettings):
             "store). Chosen by measurement, see README 'Scaling'."
         ),
     )
+    embed_in_app: bool = Field(
+        True, description="The chat app drains the embedding queue in a background thread while it answers."
+    )
+    embed_worker_poll_s: float = Field(
+        5.0, gt=0, description="Seconds the app's embedding worker sleeps when the queue is empty."
+    )
     embed_queue_batch: int = Field(
         256, ge=1, description="Chunks taken from the embedding queue, embedded and marked done per step."
     )
