@@ -8,7 +8,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import chromadb
 import pytest
 
 from budgetqa.core.errors import ConfigError
@@ -60,9 +62,12 @@ def test_ingest_embed_search_and_replace_with_a_chroma_server(settings, tmp_path
     shutil.copy(seed("000"), target)
     ingestor = Ingestor(s, embed=False)
     [result] = ingestor.ingest([corpus])
-    assert not s.chroma_path.exists()  # nothing embedded locally
     report = ingestor.embed_pending()
     assert report.chunks == result.chunks and embed_queue.pending_count(ingestor.store) == 0
+    assert not s.chroma_path.exists()  # nothing embedded locally: the vectors are on the server
+    url = urlsplit(chroma_url)
+    server = chromadb.HttpClient(host=url.hostname, port=url.port)
+    assert server.get_collection(s.chroma_collection).count() == result.chunks
 
     other = ChromaVectorStore(s, get_embedder(s))  # a second process / machine on the same server
     assert other.count() == result.chunks
