@@ -21,7 +21,7 @@ from budgetqa.answering.injection import strip_injection
 from budgetqa.answering.passages import PassageAnswerer
 from budgetqa.answering.synthesis import maybe_synthesize
 from budgetqa.answering.unit_lists import answer_units, asks_for_units
-from budgetqa.audit import cached_audit, findings_for_facts, notice_for
+from budgetqa.audit import cached_doc_audit, findings_for_facts, notice_for
 from budgetqa.answering.question import ParsedQuestion, parse_question
 from budgetqa.core.records import Answer, Passage
 from budgetqa.core.settings import Settings
@@ -35,6 +35,7 @@ from budgetqa.store.side_store import open_store
 log = logging.getLogger(__name__)
 
 NOT_IN_TABLES = "数据表中未找到该数字，以下为文件中的相关原文（请核对）："
+INDEX_BUILDING = "语义索引仍在建立中：本回答来自数据表和关键词检索，语义检索完成后结果可能更全。"
 
 
 class Engine:
@@ -114,10 +115,20 @@ class Engine:
         answer.question = text  # as asked (parsing normalises full-width punctuation)
         answer = _synthesize(answer, passages, self.settings, on_token)
         self._add_audit_notice(answer)
+        self._add_index_notice(answer)
         if session is not None:
             session.record(resolved, answer, doc_ids)
         log.info("ask %r -> %s", text, answer.status)
         return answer
+
+    def _add_index_notice(self, answer: Answer) -> None:
+        """While dense vectors are still queued, an answer that relied on retrieval says so."""
+        from budgetqa.store.embed_queue import has_pending
+
+        if answer.facts or answer.status not in ("answered", "not_found") or not has_pending(self.store):
+            return
+        answer.notices.append(INDEX_BUILDING)
+        answer.answer = f"{answer.answer}\n{INDEX_BUILDING}"
 
     def _add_audit_notice(self, answer: Answer) -> None:
         """When a figure the answer uses is involved in an audit finding, the answer says so."""
@@ -125,7 +136,8 @@ class Engine:
         if not ids:
             return
         try:
-            note = notice_for(findings_for_facts(cached_audit(self.store), ids))
+            doc_ids = {f.doc_id for f in self.store.facts_by_id(ids)}
+            note = notice_for(findings_for_facts(cached_doc_audit(self.store, doc_ids), ids))
         except Exception:  # noqa: BLE001 - a broken check must not cost the user the answer
             log.warning("audit notice unavailable", exc_info=True)
             return

@@ -12,9 +12,9 @@ cases: `python -m budgetqa.audit.measure [--perturb N]` (labels in tests/data/au
 from budgetqa.audit.export import write as export
 from budgetqa.audit.findings import Finding, findings_for_facts, group_by_doc, notice_for, to_json
 from budgetqa.audit.rules import RULES, Rule
-from budgetqa.audit.runner import audit_document, audit_facts, cached_audit, run_audit
+from budgetqa.audit.runner import audit_document, audit_facts, cached_audit, cached_doc_audit, run_audit
 
 __all__ = [
-    "Finding", "RULES", "Rule", "audit_document", "audit_facts", "cached_audit", "export", "findings_for_facts",
+    "Finding", "RULES", "Rule", "audit_document", "audit_facts", "cached_audit", "cached_doc_audit", "export", "findings_for_facts",
     "group_by_doc", "notice_for", "run_audit", "to_json",
 ]

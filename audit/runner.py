@@ -61,6 +61,22 @@ def cached_audit(store) -> list[Finding]:
     return _CACHE[key]
 
 
+_DOC_CACHE: dict[tuple, list[Finding]] = {}
+
+
+def cached_doc_audit(store, doc_ids: Iterable[str]) -> list[Finding]:
+    """Findings of just these documents, each audited once per stored version (a document id is its
+    content hash, so a cached entry never goes stale): the answer engine's cost no longer grows with the store."""
+    out: list[Finding] = []
+    for doc_id in dict.fromkeys(doc_ids):
+        key = (str(store.path), doc_id)
+        if key not in _DOC_CACHE:
+            doc = store.document(doc_id)
+            _DOC_CACHE[key] = sort_findings(_audit_stored(store, doc, RULES)) if doc else []
+        out.extend(_DOC_CACHE[key])
+    return out
+
+
 def run_audit(store, doc_names: list[str] | None = None, rules: Iterable[Rule] = RULES) -> list[Finding]:
     """Audit the stored documents (all, or those whose name/id matches one of `doc_names`)."""
     rules = list(rules)
@@ -68,10 +84,14 @@ def run_audit(store, doc_names: list[str] | None = None, rules: Iterable[Rule] =
     t0 = time.perf_counter()
     docs = _selected(store.list_documents(), doc_names)
     for d in docs:
-        facts = store.facts(doc_ids=[d.id])
-        pages = {n: store.page_text(d.id, n) or "" for n in range(1, (d.pages or 0) + 1)}
-        ctx = DocContext(doc_id=d.id, name=d.name, facts=facts, pages=pages, paged=d.format == "pdf",
-                         kind=d.kind, year=d.year, org=d.org, tables=stored_tables(store, d.id), format=d.format)
-        out.extend(audit_context(ctx, rules))
+        out.extend(_audit_stored(store, d, rules))
     log.info("audited %d documents in %.2fs: %d findings", len(docs), time.perf_counter() - t0, len(out))
     return sort_findings(out)
+
+
+def _audit_stored(store, d, rules: Iterable[Rule]) -> list[Finding]:
+    facts = store.facts(doc_ids=[d.id])
+    pages = {n: store.page_text(d.id, n) or "" for n in range(1, (d.pages or 0) + 1)}
+    ctx = DocContext(doc_id=d.id, name=d.name, facts=facts, pages=pages, paged=d.format == "pdf",
+                     kind=d.kind, year=d.year, org=d.org, tables=stored_tables(store, d.id), format=d.format)
+    return audit_context(ctx, rules)

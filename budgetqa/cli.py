@@ -40,7 +40,7 @@ def cmd_ingest(args, settings: Settings) -> int:
     if not files:
         console.print(f"[red]没有找到可导入的文件：{' '.join(args.paths)}[/red]")
         return 2
-    ingestor = Ingestor(settings)
+    ingestor = Ingestor(settings, embed=False)  # vectors below, after every file is answerable
     failed = 0
     with Progress(console=console, transient=True, disable=args.quiet) as progress:
         task = progress.add_task("导入中", total=len(files))
@@ -67,7 +67,54 @@ def cmd_ingest(args, settings: Settings) -> int:
             return 130
     ok = sum(1 for r in ingestor_results if r.ok)
     print(f"{ok} ok, {failed} failed", file=sys.stderr)
+    if args.no_embed:
+        pending = ingestor.pending()
+        if pending:
+            print(f"数据与关键词检索已可用；{pending} 个片段的语义向量待生成：运行 budgetqa embed", file=sys.stderr)
+    else:
+        code = _drain(ingestor, console, args.quiet)
+        if code:
+            return code
     return 1 if failed else 0
+
+
+def _drain(ingestor, console, quiet: bool) -> int:
+    """Drain the embedding queue with a progress bar; 130 after Ctrl-C (the queue resumes next time)."""
+    from rich.progress import Progress
+
+    total = ingestor.pending()
+    if not total:
+        return 0
+    with Progress(console=console, transient=True, disable=quiet) as progress:
+        task = progress.add_task("生成语义向量", total=total)
+        try:
+            report = ingestor.embed_pending(on_batch=lambda n, _left: progress.advance(task, n))
+        except KeyboardInterrupt:
+            print(f"已中断：还有 {ingestor.pending()} 个片段待生成向量，再次运行 budgetqa embed 即从此处继续。",
+                  file=sys.stderr)
+            return 130
+    print(f"语义向量：{report.chunks} 个片段，{report.seconds:.1f} 秒（{report.chunks_per_s or 0} 片段/秒）",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_embed(args, settings: Settings) -> int:
+    from rich.console import Console
+
+    from budgetqa.ingest.pipeline import Ingestor
+    from budgetqa.store.embed_queue import requeue_all, status
+
+    ingestor = Ingestor(settings)
+    if args.rebuild:
+        print(f"{requeue_all(ingestor.store)} 个片段重新排队", file=sys.stderr)
+    if args.status:
+        st = status(ingestor.store)
+        print(f"待生成 {st.pending}，已完成 {st.done}，按策略跳过 {st.skipped}")
+        return 0
+    code = _drain(ingestor, Console(stderr=True), args.quiet)
+    if not code and not ingestor.pending():
+        print("语义索引已完整。", file=sys.stderr)
+    return code
 
 
 def cmd_docs(args, settings: Settings) -> int:
@@ -209,6 +256,20 @@ def cmd_bench_extract(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench_ingest(args, settings: Settings) -> int:
+    from budgetqa.benchmarks.ingest_speed import bench_ingest
+
+    _print_json(bench_ingest(args.paths, settings, args.question, args.embed_sample))
+    return 0
+
+
+def cmd_bench_scale(args, settings: Settings) -> int:
+    from budgetqa.benchmarks.scale import bench_scale
+
+    _print_json(bench_scale(args.sizes, settings, args.work, args.questions, args.baseline))
+    return 0
+
+
 def cmd_facts(args, settings: Settings) -> int:
     from budgetqa.retrieval.fact_export import export_facts, query_facts
 
@@ -310,6 +371,13 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub("ingest", cmd_ingest, "ingest files or folders (PDF, DOCX, XLSX, TXT, MD)")
     s.add_argument("paths", nargs="+")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    s.add_argument("--no-embed", action="store_true",
+                   help="stop after facts, chunks and BM25; leave the dense vectors queued for `budgetqa embed`")
+
+    s = sub("embed", cmd_embed, "compute the queued dense vectors (resumes after a crash or Ctrl-C)")
+    s.add_argument("--status", action="store_true", help="only print the queue counts")
+    s.add_argument("--rebuild", action="store_true", help="queue every chunk again (vector store lost or rebuilt)")
+    s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     s = sub("docs", cmd_docs, "list stored documents")
     s.add_argument("--json", action="store_true")
@@ -337,6 +405,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub("bench-extract", cmd_bench_extract, "fact extraction speed (facts/s, pages/s) over files or folders")
     s.add_argument("paths", nargs="+")
+
+    s = sub("bench-ingest", cmd_bench_ingest,
+            "ingest speed beside pdfplumber alone, time to the first answer, embedding chunks/s (temporary store)")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--question", help="a fact question asked right after the ingest")
+    s.add_argument("--embed-sample", type=int, default=64, help="queued chunks embedded per method (0 = skip)")
+
+    s = sub("bench-scale", cmd_bench_scale,
+            "synthetic corpora of N documents: ingest stages, first answer, latency, size, memory, LangChain baseline")
+    s.add_argument("--sizes", type=lambda v: [int(x) for x in v.split(",")], default=[100],
+                   help="comma-separated corpus sizes, e.g. 100,1000,10000")
+    s.add_argument("--work", type=Path, default=Path(".budgetqa-bench"), help="folder for the corpora and stores")
+    s.add_argument("--questions", type=int, default=40, help="fact and passage questions asked per size")
+    s.add_argument("--no-baseline", dest="baseline", action="store_false", help="skip the LangChain baseline")
 
     s = sub("facts", cmd_facts, "query the fact store; export CSV/XLSX")
     s.add_argument("--org")

@@ -1,13 +1,19 @@
-"""Ingestion: files -> Document -> chunks + facts -> SQLite (one transaction) + Chroma + BM25.
+"""Ingestion: files -> Document -> chunks + facts + BM25 tokens -> SQLite (one transaction) -> BM25, then Chroma.
+
+Files are parsed in parallel processes (ingest/parallel.py) and written one transaction per file, with
+every chunk queued for its dense vector ('pending' in the side store). Facts, chunks and BM25 are answerable
+as soon as the files are written; the vectors follow by draining the queue (`embed=True`, the default, does
+it at the end of `ingest`; `budgetqa ingest --no-embed` leaves it to `budgetqa embed`).
 
 Idempotent: a file whose SHA-256 is already stored is skipped. A changed file replaces its old version
 (same path) atomically. On any error or Ctrl-C while a file is being written, the SQLite transaction is
-rolled back and the vectors written for that file are removed, so the stores are as they were before it.
-SQLite is the source of truth: readers only see chunks of documents present there.
+rolled back, so the store is as it was before it. SQLite is the source of truth: readers only see chunks
+of documents present there, and vectors of documents it does not hold are removed before embedding.
 """
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -15,13 +21,12 @@ from typing import Callable, Iterable
 from budgetqa.core.errors import BudgetQAError, IngestError
 from budgetqa.core.records import DocMeta
 from budgetqa.core.settings import Settings
-from budgetqa.ingest.chunker import chunk_document
-from budgetqa.ingest.facts import EXTRACTION_VERSION, extract_facts
+from budgetqa.ingest.facts import EXTRACTION_VERSION
 from budgetqa.ingest.guard import check_content
 from budgetqa.ingest.loader import SUPPORTED_SUFFIXES, read_file, sha256_bytes
-from budgetqa.ingest.worker import parse_file
-from budgetqa.store.lock import writer_lock
+from budgetqa.ingest.parallel import ParsedFile, StageTimes, parse_files, set_tokenizer
 from budgetqa.store.side_store import SideStore, open_store
+from budgetqa.store.lock import writer_lock
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +43,7 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    times: StageTimes = field(default_factory=StageTimes)
 
     @property
     def ok(self) -> bool:
@@ -58,15 +64,22 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 class Ingestor:
-    """Owns the three stores for writing. Build once, call `ingest` with any number of paths."""
+    """Owns the stores for writing. Build once, call `ingest` with any number of paths.
 
-    def __init__(self, settings: Settings, store: SideStore | None = None):
+    `embed=False`: stop after facts, chunks and BM25; the vectors stay queued for `embed_pending()`.
+    `times` sums the seconds per stage over every call (the benchmark reads it).
+    """
+
+    def __init__(self, settings: Settings, store: SideStore | None = None, embed: bool = True):
         self.settings = settings
         self.store = store or open_store(settings.sqlite_path)
+        self.embed = embed
+        self.times = StageTimes()
         self._vectors = None
         self._lexical = None
+        self._batch: dict[str, Path] = {}  # document id -> the file of this ingest holding those bytes
 
-    # Indexes are created lazily: `budgetqa docs` needs neither the model nor Chroma.
+    # Indexes are created lazily: `budgetqa docs` and `ingest --no-embed` need neither the model nor Chroma.
     @property
     def vectors(self):
         if self._vectors is None:
@@ -85,87 +98,138 @@ class Ingestor:
         return self._lexical
 
     def reconcile(self) -> None:
-        """Drop vectors of documents SQLite does not hold (left by a crash between the two writes)."""
-        orphans = self.vectors.doc_ids() - self.store.document_ids()
-        if orphans:
-            log.warning("removing vectors of %d document(s) missing from the side store", len(orphans))
-            self.vectors.delete_docs(sorted(orphans))
+        """Drop vectors of documents SQLite does not hold (left by a crash or by a replaced version)."""
+        from budgetqa.retrieval.embed_worker import reconcile
+
+        reconcile(self.store, self.vectors)
 
     def ingest(self, paths: Iterable[str | Path], on_file: Callable[[FileResult], None] | None = None,
                on_wait: Callable[[str], None] | None = None) -> list[FileResult]:
         """Ingest files and folders under the store's writer lock (a second ingest waits, then gives up)."""
-        results = []
-        changed = False
         with writer_lock(self.settings.store, self.settings.ingest_lock_wait_s, on_wait):
-            self.reconcile()
-            try:
-                for path in expand_paths(paths):
-                    result = self.ingest_file(path)
-                    changed |= result.status in ("ingested", "replaced")
-                    results.append(result)
-                    if on_file:
-                        on_file(result)
-            finally:
-                if changed:
-                    self.refresh_lexical()
+            return self._ingest(paths, on_file)
+
+    def _ingest(self, paths: Iterable[str | Path], on_file: Callable[[FileResult], None] | None) -> list[FileResult]:
+        results: list[FileResult] = []
+        self._batch = {}
+        files = expand_paths(paths)
+        changed = False
+
+        def done(result: FileResult) -> None:
+            nonlocal changed
+            changed |= result.status in ("ingested", "replaced")
+            results.append(result)
+            if on_file:
+                on_file(result)
+
+        try:
+            todo = []
+            for path in files:
+                result = self._check(path)
+                if result is None:
+                    todo.append(path)
+                else:
+                    done(result)
+            if todo:
+                set_tokenizer(self.lexical[1])  # the parse workers inherit it
+                for parsed in parse_files(todo, self.settings):
+                    done(self._store_parsed(parsed))
+        finally:
+            if changed:
+                self.refresh_lexical()
+        position = {str(p): i for i, p in enumerate(files)}
+        results.sort(key=lambda r: position.get(r.path, len(position)))  # input order, whatever parsed first
+        if self.embed and (changed or self.pending()):
+            self.embed_pending()
         return results
 
+    def ingest_file(self, path: Path) -> FileResult:
+        """One file (facts, chunks, queued vectors); the caller refreshes BM25 and drains the queue."""
+        result = self._check(path)
+        if result is not None:
+            return result
+        set_tokenizer(self.lexical[1])
+        return self._store_parsed(next(parse_files([path], self.settings.model_copy(update={"ingest_workers": 1}))))
+
     def refresh_lexical(self) -> None:
+        t0 = time.perf_counter()
         index, tokenizer = self.lexical
         index.ensure_fresh(self.store, tokenizer)
+        self.times.bm25 += time.perf_counter() - t0
 
-    def ingest_file(self, path: Path) -> FileResult:
-        import time
+    def pending(self) -> int:
+        from budgetqa.store.embed_queue import pending_count
+
+        return pending_count(self.store)
+
+    def embed_pending(self, on_batch=None, stop=None):
+        """Drain the embedding queue (see retrieval/embed_worker.py); returns its EmbedReport."""
+        from budgetqa.retrieval.embed_worker import drain
 
         t0 = time.perf_counter()
+        self.reconcile()
+        report = drain(self.store, self.vectors, self.settings.embed_queue_batch, on_batch=on_batch, stop=stop)
+        self.times.embed += time.perf_counter() - t0
+        return report
+
+    def _check(self, path: Path) -> FileResult | None:
+        """The result of a file that needs no parsing (unchanged, or unreadable); None when it must be parsed."""
         result = FileResult(path=str(path), status="failed")
         try:
             data = read_file(path, self.settings)
             check_content(path, data, self.settings)  # magic bytes and ZIP directory, before any worker starts
             doc_id = sha256_bytes(data)
-            if self.store.has_document(doc_id, EXTRACTION_VERSION):
-                stored = self.store.document(doc_id)
-                result.status = "unchanged"
-                if stored:
-                    result.meta = DocMeta(stored.org, stored.year, stored.kind)  # type: ignore[arg-type]
-                    result.pages, result.tables = stored.pages, stored.tables
-                    result.chunks, result.facts, result.warnings = stored.chunks, stored.facts, list(stored.warnings)
-                    if Path(stored.path) != path.resolve():  # the same bytes under another name
-                        result.warnings.insert(0, f"内容与已导入的 {stored.name} 相同，未重复导入")
-                return result
-            self._write(path, result)
         except IngestError as exc:
             result.error = str(exc)
+            return result
         except BudgetQAError as exc:
             result.error = f"{path}: {exc}"
-        except KeyboardInterrupt:
-            raise
-        except Exception as exc:  # a parser crash must not stop the other files
-            log.exception("unexpected error while ingesting %s", path)
-            result.error = f"{path}: 无法解析 ({type(exc).__name__}: {exc})"
-        finally:
-            result.seconds = time.perf_counter() - t0
+            return result
+        first = self._batch.get(doc_id)
+        if first is not None and first != Path(path).resolve():  # the same bytes twice in one ingest
+            result.status = "unchanged"
+            result.warnings = [f"内容与本次导入的 {first.name} 相同，未重复导入"]
+            return result
+        if not self.store.has_document(doc_id, EXTRACTION_VERSION):
+            self._batch[doc_id] = Path(path).resolve()
+            return None
+        stored = self.store.document(doc_id)
+        result.status = "unchanged"
+        if stored:
+            result.meta = DocMeta(stored.org, stored.year, stored.kind)  # type: ignore[arg-type]
+            result.pages, result.tables = stored.pages, stored.tables
+            result.chunks, result.facts, result.warnings = stored.chunks, stored.facts, list(stored.warnings)
+            if Path(stored.path) != Path(path).resolve():  # the same bytes under another name
+                result.warnings.insert(0, f"内容与已导入的 {stored.name} 相同，未重复导入")
         return result
 
-    def _write(self, path: Path, result: FileResult) -> None:
-
-        doc = parse_file(path, self.settings)  # in a worker with time and memory limits
-        chunks = chunk_document(doc, self.settings)
-        facts = extract_facts(doc)
-        _, tokenizer = self.lexical
-        old_ids = [i for i in self.store.ids_at_path(doc.path) if i != doc.id]
-        meta = {"org": doc.meta.org, "year": doc.meta.year, "kind": doc.meta.kind, "name": doc.name}
-        tokens = tokenizer.tokenize_chunks(chunks, meta)  # with the document header, as indexed
+    def _store_parsed(self, parsed: ParsedFile) -> FileResult:
+        result = FileResult(path=str(parsed.path), status="failed", times=parsed.times)
+        t0 = time.perf_counter()
         try:
-            self.vectors.add(chunks, meta)
-            self.store.replace_document(doc, chunks, facts, tokens, extraction_version=EXTRACTION_VERSION)
-        except BaseException:
-            # roll back the vectors of this file; the SQLite transaction has rolled back itself
-            self.vectors.delete_docs([doc.id])
-            raise
-        if old_ids:
-            self.vectors.delete_docs(old_ids)
+            if parsed.error is not None:
+                result.error = parsed.error
+                return result
+            self._write(parsed, result)
+        except BudgetQAError as exc:
+            result.error = f"{parsed.path}: {exc}"
+        except Exception as exc:  # e.g. a full disk: this file fails, the transaction rolled back, the rest go on
+            log.exception("unexpected error while writing %s", parsed.path)
+            result.error = f"{parsed.path}: 无法写入 ({type(exc).__name__}: {exc})"
+        finally:
+            result.times.write = time.perf_counter() - t0
+            result.seconds = sum(vars(result.times).values())
+            self.times.add(result.times)
+        return result
+
+    def _write(self, parsed: ParsedFile, result: FileResult) -> None:
+        doc = parsed.doc
+        assert doc is not None
+        old_ids = self.store.replace_document(doc, parsed.chunks, parsed.facts, parsed.tokens,
+                                              extraction_version=EXTRACTION_VERSION, embed_states=parsed.embed_states)
+        if old_ids and self._vectors is not None:
+            self.vectors.delete_docs(old_ids)  # else removed by reconcile() before the next embedding
         result.status = "replaced" if old_ids else "ingested"
         result.meta = doc.meta
         result.pages, result.tables = len(doc.pages), len(doc.tables)
-        result.chunks, result.facts, result.warnings = len(chunks), len(facts), doc.warnings
+        result.chunks, result.facts, result.warnings = len(parsed.chunks), len(parsed.facts), doc.warnings

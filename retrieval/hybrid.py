@@ -92,7 +92,10 @@ class Retriever:
     def dense_candidates(self, text: str, scope: set[str] | None) -> list[tuple[str, float]]:
         if self.vector_store is None:
             return []
-        return self.vector_store.query(text, self.settings.candidate_k, sorted(scope) if scope is not None else None)
+        kind = "text" if self.settings.dense_chunks == "text" else None  # table chunks: BM25 and the facts
+        return self.vector_store.query(
+            text, self.settings.candidate_k, sorted(scope) if scope is not None else None, kind=kind
+        )
 
     # --- internals ---------------------------------------------------------------------
     def _candidates(self, text: str, method: str, scope: set[str] | None) -> list[tuple[str, float]]:

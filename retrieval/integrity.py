@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from budgetqa.core.errors import StoreError
 from budgetqa.core.settings import Settings
+from budgetqa.store.embed_queue import PENDING, SKIP
 from budgetqa.retrieval.lexical import LexicalIndex, Tokenizer, store_fingerprint
 from budgetqa.store.lock import writer_lock
 from budgetqa.store.side_store import SideStore, open_store
@@ -94,16 +95,9 @@ def _check_sqlite(store: SideStore, report: CheckReport) -> None:
 
 
 def queued_chunk_ids(store: SideStore) -> set[str]:
-    """Chunk ids waiting in an embedding queue table (any table named '*queue*' with a chunk_id column)."""
-    out: set[str] = set()
-    tables = [r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    for table in tables:
-        if "queue" not in table.lower():
-            continue
-        columns = {r[1] for r in store.conn.execute("SELECT * FROM pragma_table_info(?)", (table,))}
-        if "chunk_id" in columns:
-            out.update(r[0] for r in store.conn.execute(f'SELECT chunk_id FROM "{table}"'))
-    return out
+    """Chunk ids that are not expected to have a vector yet: queued for embedding (chunks.embed_state
+    'pending', migration 003) or left out of dense retrieval on purpose ('skip')."""
+    return {r[0] for r in store.conn.execute("SELECT id FROM chunks WHERE embed_state IN (?, ?)", (PENDING, SKIP))}
 
 
 def _vectors(settings: Settings):

@@ -6,7 +6,6 @@ when the set of stored documents changed since the index was written.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -105,9 +104,8 @@ class Tokenizer:
 
 
 def store_fingerprint(side_store) -> str:
-    """A stable (cross-process) digest of the stored document ids; changes whenever the set changes."""
-    ids = sorted(side_store.document_ids())
-    return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:32] if ids else "empty"
+    """A stable (cross-process) token of the stored documents; changes whenever one is added or removed."""
+    return side_store.fingerprint()
 
 
 class LexicalIndex:

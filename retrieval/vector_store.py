@@ -8,8 +8,9 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, is_dataclass
 from typing import Any, Iterable, Protocol
+from urllib.parse import urlsplit
 
-from budgetqa.core.errors import StoreError
+from budgetqa.core.errors import ConfigError, StoreError
 from budgetqa.core.records import Chunk
 from budgetqa.core.settings import Settings
 from budgetqa.retrieval.embeddings import Embedder
@@ -26,7 +27,9 @@ class VectorStore(Protocol):
 
     def delete_docs(self, doc_ids: Iterable[str]) -> None: ...
 
-    def query(self, text: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]: ...
+    def query(
+        self, text: str, k: int, doc_ids: list[str] | None = None, kind: str | None = None
+    ) -> list[tuple[str, float]]: ...
 
     def doc_ids(self) -> set[str]: ...
 
@@ -53,17 +56,27 @@ class ChromaVectorStore:
         self.embedder = embedder
         self.path = settings.chroma_path
         self.name = settings.chroma_collection
+        where = settings.chroma_url or self.path
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._client = chromadb.PersistentClient(
-                path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False)
-            )
+            if settings.chroma_url:
+                url = urlsplit(settings.chroma_url)
+                if url.scheme not in ("http", "https") or not url.hostname:
+                    raise ConfigError(f"BUDGETQA_CHROMA_URL={settings.chroma_url}: expected http://HOST:PORT")
+                self._client = chromadb.HttpClient(
+                    host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
+                    ssl=url.scheme == "https", settings=ChromaSettings(anonymized_telemetry=False),
+                )
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(
+                    path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False)
+                )
             self._col = self._open_collection()
-        except StoreError:
+        except (StoreError, ConfigError):
             raise
         except Exception as exc:
             raise StoreError(
-                f"{self.path}: cannot open the vector store ({type(exc).__name__}: {exc}); "
+                f"{where}: cannot open the vector store ({type(exc).__name__}: {exc}); "
                 "point --store at another folder or re-ingest"
             ) from exc
 
@@ -106,22 +119,39 @@ class ChromaVectorStore:
             )
         log.debug("vector store: %d chunks of %s", len(chunks), chunks[0].doc_id[:12])
 
+    def upsert(self, items: list[tuple[Chunk, dict]]) -> None:
+        """Embed and upsert (chunk, document meta) pairs of any documents; idempotent per chunk id."""
+        for start in range(0, len(items), UPSERT_BATCH):
+            batch = items[start : start + UPSERT_BATCH]
+            vectors = self.embedder.embed_documents([chunk_index_text(c, m) for c, m in batch])
+            self._col.upsert(
+                ids=[c.id for c, _ in batch],
+                embeddings=vectors,
+                metadatas=[_chunk_metadata(c, m) for c, m in batch],
+            )
+
     def delete_docs(self, doc_ids: Iterable[str]) -> None:
         ids = sorted(set(doc_ids))
         if ids:
             self._col.delete(where={"doc_id": {"$in": ids}})
 
-    def query(self, text: str, k: int, doc_ids: list[str] | None = None) -> list[tuple[str, float]]:
-        """Top-k (chunk id, cosine similarity), only from `doc_ids` when given (an empty list = nothing)."""
+    def query(
+        self, text: str, k: int, doc_ids: list[str] | None = None, kind: str | None = None
+    ) -> list[tuple[str, float]]:
+        """Top-k (chunk id, cosine similarity), only from `doc_ids` when given (an empty list = nothing),
+        only chunks of `kind` ('text' / 'table') when given."""
         if k <= 0 or (doc_ids is not None and not doc_ids):
             return []
         count = self._col.count()
         if count == 0:
             return []
-        where = None
+        clauses = []
         if doc_ids is not None:
             ids = sorted(set(doc_ids))
-            where = {"doc_id": ids[0]} if len(ids) == 1 else {"doc_id": {"$in": ids}}
+            clauses.append({"doc_id": ids[0]} if len(ids) == 1 else {"doc_id": {"$in": ids}})
+        if kind is not None:
+            clauses.append({"kind": kind})
+        where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
         res = self._col.query(
             query_embeddings=[self.embedder.embed_query(text)],
             n_results=min(k, count),

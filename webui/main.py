@@ -28,6 +28,7 @@ def main() -> None:
                        layout="centered" if kiosk else "wide",
                        initial_sidebar_state="collapsed" if kiosk else "auto")
     services.apply_mode_options(kiosk)
+    services.start_embed_worker(settings)
     if kiosk:
         st.markdown(KIOSK_CSS, unsafe_allow_html=True)
 

@@ -142,3 +142,16 @@ def after_ingest(settings: Settings) -> None:
     except Exception:
         log.exception("engine refresh after ingestion failed; it will be rebuilt")
         _engine.clear()
+
+
+@st.cache_resource(show_spinner=False)
+def _embed_worker(key: str) -> Any:
+    from budgetqa.ingest.background import EmbedWorker
+
+    return EmbedWorker(_from_key(key)).start()
+
+
+def start_embed_worker(settings: Settings) -> None:
+    """Once per process and store: the background thread that completes the queued dense vectors."""
+    if settings.embed_in_app and not is_kiosk(settings):
+        _embed_worker(_key(settings))

@@ -43,6 +43,7 @@ _ARABIC_RE = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?"
 _NOT_AFTER = r"(?<![A-Za-z0-9_.,])"  # not inside a code, a decimal or a thousands group
 # An Arabic number as printed (ASCII digits and separators; '，' is punctuation), group 1: the number. For
 # marking figures in a quote or a page image; `find_numbers` reads full-width digits and units too.
+ARABIC_INTEGER = r"\d{1,3}(?:,\d{3})+|\d+"  # the integer part as printed (with or without thousands separators)
 ARABIC_NUMBER = re.compile(rf"{_NOT_AFTER}({_ARABIC_RE})")
 _CN_RE = rf"[{CN_DIGIT_CHARS}十廿卅][{CN_DIGIT_CHARS}{CN_MAGNITUDE_CHARS}点]*"
 _MULT_RE = alternation(MULTIPLIERS)

@@ -18,6 +18,13 @@ class Settings(BaseSettings):
         description="Folder holding the SQLite side store, the Chroma collection and the BM25 index.",
     )
     chroma_collection: str = Field("chunks", description="Name of the Chroma collection for text chunks.")
+    chroma_url: str | None = Field(
+        None,
+        description=(
+            "http(s)://HOST:PORT of a Chroma server (`chroma run`) holding the vectors, shared by several app "
+            "processes or machines; unset = an embedded Chroma in the store folder."
+        ),
+    )
 
     # --- embeddings --------------------------------------------------------------------
     embedding_model: str = Field(
@@ -88,6 +95,30 @@ class Settings(BaseSettings):
         ),
     )
 
+    # --- ingest speed (issue 12) -------------------------------------------------------
+    ingest_workers: int = Field(
+        0, ge=0, description="Processes parsing files in parallel during ingest; 0 = one per CPU core."
+    )
+    ingest_queue_per_worker: int = Field(
+        4, ge=1, description="Parsed files waiting to be written, per worker (bounds ingest memory)."
+    )
+    dense_chunks: Literal["all", "text"] = Field(
+        "all",
+        description=(
+            "Which chunks get a dense vector: 'all', or 'text' (table chunks are left to BM25 and the fact "
+            "store). Chosen by measurement, see README 'Scaling'."
+        ),
+    )
+    embed_in_app: bool = Field(
+        True, description="The chat app drains the embedding queue in a background thread while it answers."
+    )
+    embed_worker_poll_s: float = Field(
+        5.0, gt=0, description="Seconds the app's embedding worker sleeps when the queue is empty."
+    )
+    embed_queue_batch: int = Field(
+        256, ge=1, description="Chunks taken from the embedding queue, embedded and marked done per step."
+    )
+
     # --- retrieval ---------------------------------------------------------------------
     top_k: int = Field(5, ge=1, description="Passages returned by retrieval.")
     candidate_k: int = Field(30, ge=1, description="Candidates taken from each index before fusion.")
@@ -121,6 +152,10 @@ class Settings(BaseSettings):
         ),
     )
     kiosk_idle_reset_s: int = Field(180, ge=10, description="Kiosk conversation resets after this idle time.")
+
+    shared_dir: Path | None = Field(
+        None, description="Folder holding corpus/seeds and eval/ for `bench-scale`; unset = ../shared beside the repository."
+    )
 
     # --- sample corpus -----------------------------------------------------------------
     sample_dir: Path = Field(

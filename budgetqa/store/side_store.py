@@ -1,7 +1,6 @@
 """The SQLite side store: documents, pages, chunks and facts, with numbered migrations and WAL."""
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import sqlite3
@@ -64,9 +63,8 @@ class SideStore:
                 continue
             log.info("applying migration %s", name)
             with self.transaction():
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        self.conn.execute(statement)
+                for statement in _statements(sql):
+                    self.conn.execute(statement)
                 self.conn.execute(
                     "INSERT INTO _migrations VALUES (?, ?, ?)", (number, name, _now())
                 )
@@ -108,13 +106,16 @@ class SideStore:
         facts: list[Fact],
         tokens: list[list[str]] | None = None,
         extraction_version: int = 0,
+        embed_states: list[str] | None = None,
     ) -> list[str]:
         """Store a document with its chunks and facts, replacing older versions of the same path.
 
         Everything happens in one transaction: on any error (or Ctrl-C) the store is as before.
+        `embed_states` ('pending' | 'skip' | 'done' per chunk, default 'pending') queue the dense vectors.
         Returns the ids of the replaced versions.
         """
         tokens = tokens or [[] for _ in chunks]
+        embed_states = embed_states or ["pending"] * len(chunks)
         with self.transaction() as c:
             old = [i for i in self.ids_at_path(doc.path) if i != doc.id]
             for old_id in old:
@@ -135,11 +136,11 @@ class SideStore:
             )
             c.executemany(
                 "INSERT INTO chunks (id, doc_id, ordinal, text, page, section, char_start, char_end, kind, table_index,"
-                " tokens, text_width) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " tokens, text_width, embed_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (ch.id, ch.doc_id, ch.ordinal, ch.text, ch.page, ch.section, ch.char_start, ch.char_end,
-                     ch.kind, ch.table_index, " ".join(tok), ch.text_width)
-                    for ch, tok in zip(chunks, tokens)
+                     ch.kind, ch.table_index, " ".join(tok), ch.text_width, state)
+                    for ch, tok, state in zip(chunks, tokens, embed_states)
                 ],
             )
             c.executemany(
@@ -152,11 +153,12 @@ class SideStore:
         with self.transaction() as c:
             c.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
-    def list_documents(self) -> list[StoredDocument]:
+    def list_documents(self, doc_id: str | None = None) -> list[StoredDocument]:
+        """Every stored document (or just `doc_id`), with its chunk and fact counts."""
         rows = self.conn.execute(
             """SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.id) AS n_chunks,
                       (SELECT COUNT(*) FROM facts f WHERE f.doc_id = d.id) AS n_facts
-               FROM documents d ORDER BY d.org, d.year, d.name"""
+               FROM documents d WHERE (? IS NULL OR d.id = ?) ORDER BY d.org, d.year, d.name""", (doc_id, doc_id)
         ).fetchall()
         return [
             StoredDocument(
@@ -168,7 +170,7 @@ class SideStore:
         ]
 
     def document(self, doc_id: str) -> StoredDocument | None:
-        return next((d for d in self.list_documents() if d.id == doc_id), None)
+        return next(iter(self.list_documents(doc_id)), None)
 
     def page_text(self, doc_id: str, number: int) -> str | None:
         row = self.conn.execute("SELECT text FROM pages WHERE doc_id = ? AND number = ?", (doc_id, number)).fetchone()
@@ -198,9 +200,12 @@ class SideStore:
         return [(r[0], r[1].split(" ") if r[1] else []) for r in rows]
 
     def fingerprint(self) -> str:
-        """Changes whenever the set of stored documents changes (used to know when indexes are stale)."""
-        ids = sorted(self.document_ids())
-        return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:32] if ids else "empty"
+        """Changes whenever a document is added or removed (used to know when indexes are stale).
+
+        One row read (a counter kept by triggers, migration 003), so it can be checked on every question.
+        """
+        uid, version = self.conn.execute("SELECT uid, version FROM store_version WHERE id = 1").fetchone()
+        return f"{uid}-{version}"
 
     # --- facts -------------------------------------------------------------------------
     def facts(
@@ -239,8 +244,27 @@ class SideStore:
         sql = "SELECT * FROM facts" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
         return [_fact(r) for r in self.conn.execute(sql, args)]
 
+    def facts_by_id(self, fact_ids: Iterable[int]) -> list[Fact]:
+        ids = list(fact_ids)
+        if not ids:
+            return []
+        rows = self.conn.execute(f"SELECT * FROM facts WHERE id IN ({','.join('?' * len(ids))})", ids)
+        return [_fact(r) for r in rows]
+
     def doc_names(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT id, name FROM documents")}
+
+
+def _statements(sql: str) -> list[str]:
+    """The statements of a migration script (a trigger body's ';' does not end its CREATE TRIGGER)."""
+    out, buf = [], ""
+    for piece in sql.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n;"):
+                out.append(buf)
+            buf = ""
+    return out
 
 
 def _now() -> str:

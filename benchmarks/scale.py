@@ -1,0 +1,97 @@
+"""`budgetqa bench-scale --sizes 100,1000,10000`: for each N, a synthetic corpus of N documents is ingested
+into its own store and measured: pages/s per stage, time until the first answer, answer latency p50/p95 for
+fact and passage questions (no LLM), accuracy, store size, peak memory; then the LangChain baseline on the
+same questions. Corpora and stores stay in `--work` (re-running a size reuses its corpus, never its store).
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from pathlib import Path
+
+from budgetqa.benchmarks.baseline import run_baseline
+from budgetqa.benchmarks.measure import folder_mb, peak_rss_mb, percentile
+from budgetqa.benchmarks.synthetic import correct, questions, write_corpus
+from budgetqa.core.settings import Settings
+from budgetqa.ingest.pipeline import Ingestor
+
+log = logging.getLogger(__name__)
+
+REPO_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def _shared(settings: Settings) -> Path:
+    return settings.shared_dir if settings.shared_dir else REPO_SHARED
+
+
+def bench_size(n: int, settings: Settings, work: Path, per_kind: int, baseline: bool) -> dict:
+    shared = _shared(settings)
+    seeds = sorted((shared / "corpus" / "seeds").glob("*.txt"))
+    corpus = work / f"corpus-{n}"
+    variants = write_corpus(seeds, n, corpus)
+    qs = questions(variants, sorted((shared / "eval").glob("dev*.jsonl")), per_kind)
+    store = work / f"store-{n}"
+    shutil.rmtree(store, ignore_errors=True)
+    s = settings.model_copy(update={"store": store})
+
+    t0 = time.perf_counter()
+    ingestor = Ingestor(s, embed=False)
+    results = ingestor.ingest([corpus])
+    ingest_s = time.perf_counter() - t0
+    from budgetqa.answering.engine import Engine
+
+    engine = Engine(s)
+    first = engine.ask(next(q.text for q in qs if q.kind == "fact"))
+    first_answer_s = time.perf_counter() - t0
+    cold_s = first_answer_s - ingest_s
+    embed = ingestor.embed_pending()
+    pages = sum(r.pages for r in results)
+    times = vars(ingestor.times)
+    out: dict = {
+        "documents": n,
+        "failed": sum(not r.ok for r in results),
+        "pages": pages,
+        "chunks": sum(r.chunks for r in results),
+        "facts": sum(r.facts for r in results),
+        "ingest_no_embed_seconds": round(ingest_s, 1),
+        "pages_per_s_per_stage": {k: (round(pages / v, 1) if v else None) for k, v in times.items()},
+        "stage_seconds": {k: round(v, 1) for k, v in times.items()},
+        "first_answer": {"seconds_from_ingest_start": round(first_answer_s, 1),
+                         "engine_cold_start_and_answer_s": round(cold_s, 2), "status": first.status},
+        "embedding": {"model": s.embedding_model, "chunks": embed.chunks, "seconds": round(embed.seconds, 1),
+                      "chunks_per_s": embed.chunks_per_s},
+    }
+    engine = Engine(s)  # cold start of an engine on the finished store (modules already imported)
+    t1 = time.perf_counter()
+    engine.ask(next(q.text for q in qs if q.kind == "fact"))
+    out["cold_start_to_first_fact_answer_s"] = round(time.perf_counter() - t1, 2)
+    engine.ask(next(q.text for q in qs if q.kind == "passage"))  # loads tokenizer, BM25, vectors
+    out["cold_start_to_first_passage_answer_s"] = round(time.perf_counter() - t1, 2)
+    for kind in ("fact", "passage"):
+        kq = [q for q in qs if q.kind == kind]
+        timings, right = [], 0
+        for q in kq:
+            t = time.perf_counter()
+            a = engine.ask(q.text)
+            timings.append((time.perf_counter() - t) * 1000)
+            right += correct(q, a.answer)
+        out[kind] = {"n": len(kq), "accuracy": round(right / len(kq), 3) if kq else None,
+                     "p50_ms": percentile(timings, 50), "p95_ms": percentile(timings, 95)}
+    out["store_mb"] = folder_mb(store)
+    out["peak_memory"] = peak_rss_mb()
+    if baseline:
+        from budgetqa.retrieval.embeddings import get_embedder
+
+        base_dir = work / f"baseline-{n}"
+        shutil.rmtree(base_dir, ignore_errors=True)
+        out["langchain_baseline"] = run_baseline(sorted(corpus.glob("*.txt")), get_embedder(s), qs, base_dir)
+        out["langchain_baseline"]["store_mb"] = folder_mb(base_dir)
+    log.info("bench-scale %d: %s", n, out)
+    return out
+
+
+def bench_scale(sizes: list[int], settings: Settings, work: Path, per_kind: int, baseline: bool) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    return {"embedding_model": settings.embedding_model,
+            "sizes": [bench_size(n, settings, work, per_kind, baseline) for n in sizes]}
