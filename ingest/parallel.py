@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -132,8 +132,12 @@ def parse_files(paths: Sequence[Path], settings: Settings) -> Iterator[ParsedFil
             yield parse_file(p, settings)
         return
     _get_tokenizer()  # built once here, inherited by the forked workers
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_die_with_parent)
+    if settings.parse_in_subprocess:
+        # each file is parsed in its own bounded worker process (ingest/worker.py); threads only wait on them
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="budgetqa-parse")
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_die_with_parent)
     window = workers * settings.ingest_queue_per_worker  # parsed files held at most: memory stays bounded
     try:
         pending: deque = deque()

@@ -33,9 +33,6 @@ _context = None
 
 def _ctx():
     global _context
-    if multiprocessing.parent_process() is not None:
-        # inside a parse pool worker (ingest/parallel.py): the parent's fork server is not ours to use
-        return multiprocessing.get_context("fork")
     if _context is None:
         _context = multiprocessing.get_context("forkserver")
         _context.set_forkserver_preload(_PRELOAD)

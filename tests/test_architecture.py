@@ -18,7 +18,8 @@ LAYERS = [
     ("budgetqa.ingest",),
     ("budgetqa.audit",),
     ("budgetqa.answering",),
-    ("budgetqa.evaluation", "budgetqa.webui", "budgetqa.cli", "budgetqa.benchmarks"),
+    ("budgetqa.evaluation", "budgetqa.webui", "budgetqa.cli", "budgetqa.commands", "budgetqa.eval_commands",
+     "budgetqa.benchmarks"),
 ]
 
 
