@@ -135,8 +135,8 @@ class Ingestor:
                 for parsed in parse_files(todo, self.settings):
                     done(self._store_parsed(parsed))
         finally:
-            if changed:
-                self.refresh_lexical()
+            if changed or results:
+                self.refresh_lexical()  # also after a crashed ingest whose files were committed before BM25
         position = {str(p): i for i, p in enumerate(files)}
         results.sort(key=lambda r: position.get(r.path, len(position)))  # input order, whatever parsed first
         if self.embed and (changed or self.pending()):
