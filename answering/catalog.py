@@ -191,9 +191,6 @@ class Catalog:
     def doc(self, doc_id: str) -> StoredDocument | None:
         return next((d for d in self.docs if d.id == doc_id), None)
 
-    def short_name(self, org: str) -> str:
-        return org
-
     # --- matching ----------------------------------------------------------------------
     def match(self, mention: str) -> list[str]:
         """Organisations the mention can abbreviate, best first; ties are all returned."""

@@ -2,6 +2,7 @@
 whole shared corpus built once per session."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,13 @@ def shared_engine(tmp_path_factory):
     results = Ingestor(settings).ingest(sorted(SEEDS.glob("*.txt")) + sorted(PDFS.glob("*.pdf")))
     assert all(r.ok for r in results), [r.error for r in results if not r.ok]
     return Engine(settings)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A folder with two seed disclosures (a text budget and a tab-table one), copied for the test to change."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for prefix in ("000", "003"):
+        shutil.copy(seed(prefix), folder)
+    return folder

@@ -1,10 +1,8 @@
 """Ingest at parse speed (issue 12): facts, chunks and BM25 first, dense vectors as a resumable queue."""
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import time
-from pathlib import Path
 
 import pytest
 
@@ -15,19 +13,10 @@ from budgetqa.retrieval import embed_worker
 from budgetqa.retrieval.vector_store import ChromaVectorStore
 from budgetqa.store import embed_queue
 from budgetqa.store.side_store import SideStore
-from tests.conftest import SEEDS, seed
+from tests.conftest import SEEDS
 
 FACT_Q = "鹿泉区信访局2021年取暖费预算是多少？"
 PASSAGE_Q = "高新区群众工作中心下设哪些处室？"
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for prefix in ("000", "003"):
-        shutil.copy(seed(prefix), folder)
-    return folder
 
 
 def test_no_embed_leaves_vectors_queued_and_answers_from_facts_and_bm25(settings, corpus):

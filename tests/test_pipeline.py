@@ -1,8 +1,6 @@
 """Ingestion pipeline: idempotence, replacement, and stores left exactly as before on failure or Ctrl-C."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -10,7 +8,7 @@ from budgetqa.cli import main
 from budgetqa.ingest import pipeline as pipeline_mod
 from budgetqa.ingest.pipeline import Ingestor
 from budgetqa.store.side_store import SideStore
-from tests.conftest import SEEDS, seed
+from tests.conftest import SEEDS
 
 
 def snapshot(ingestor: Ingestor) -> dict:
@@ -22,15 +20,6 @@ def snapshot(ingestor: Ingestor) -> dict:
         "facts": len(store.facts()),
         "vectors": sorted(ingestor.vectors.doc_ids()),
     }
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for prefix in ("000", "003"):
-        shutil.copy(seed(prefix), folder)
-    return folder
 
 
 def test_reingesting_the_same_files_changes_nothing(settings, corpus):
