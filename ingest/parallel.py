@@ -78,25 +78,44 @@ def embed_state(chunk: Chunk, settings: Settings) -> str:
     return PENDING
 
 
-def parse_file(path: Path, settings: Settings) -> ParsedFile:
-    """Everything of one file that needs no store. Errors are returned, not raised (Ctrl-C excepted)."""
+def warm() -> None:
+    """Import and build now what preparing any file needs: the fact extractors, the measure table, the
+    vocabulary and the tokenizer (the parse workers' forkserver does, so its children inherit them)."""
+    import budgetqa.ingest.facts  # noqa: F401 - imported for its side effect of being loaded
+    from budgetqa.core.measures import table
+    from budgetqa.core.vocabulary import get_vocabulary
+
+    table()
+    get_vocabulary()
+    _get_tokenizer()
+
+
+def prepare(doc: Document, settings: Settings) -> ParsedFile:
+    """Chunks, facts and BM25 tokens of a parsed document (run in the parse worker, after the parse)."""
     from budgetqa.ingest.facts import extract_facts
 
+    t1 = time.perf_counter()
+    chunks = chunk_document(doc, settings)
+    t2 = time.perf_counter()
+    facts = extract_facts(doc)
+    t3 = time.perf_counter()
+    meta = {"org": doc.meta.org, "year": doc.meta.year, "kind": doc.meta.kind, "name": doc.name}
+    tokens = _get_tokenizer().tokenize_chunks(chunks, meta)  # with the document header, as indexed
+    t4 = time.perf_counter()
+    return ParsedFile(path=Path(doc.path), doc=doc, chunks=chunks, facts=facts, tokens=tokens,
+                      embed_states=[embed_state(c, settings) for c in chunks],
+                      times=StageTimes(chunk=t2 - t1, facts=t3 - t2, bm25=t4 - t3))
+
+
+def parse_file(path: Path, settings: Settings) -> ParsedFile:
+    """Everything of one file that needs no store. Errors are returned, not raised (Ctrl-C excepted)."""
     out = ParsedFile(path=Path(path))
     try:
         t0 = time.perf_counter()
-        doc = parse_bounded(path, settings)  # in a worker with time and memory limits
-        t1 = time.perf_counter()
-        chunks = chunk_document(doc, settings)
-        t2 = time.perf_counter()
-        facts = extract_facts(doc)
-        t3 = time.perf_counter()
-        meta = {"org": doc.meta.org, "year": doc.meta.year, "kind": doc.meta.kind, "name": doc.name}
-        tokens = _get_tokenizer().tokenize_chunks(chunks, meta)  # with the document header, as indexed
-        t4 = time.perf_counter()
-        out.doc, out.chunks, out.facts, out.tokens = doc, chunks, facts, tokens
-        out.embed_states = [embed_state(c, settings) for c in chunks]
-        out.times = StageTimes(parse=t1 - t0, chunk=t2 - t1, facts=t3 - t2, bm25=t4 - t3)
+        out = parse_bounded(path, settings, then=prepare)  # in a worker with time and memory limits
+        out.path = Path(path)
+        times = out.times
+        times.parse = max(0.0, time.perf_counter() - t0 - times.chunk - times.facts - times.bm25)
     except IngestError as exc:
         out.error = str(exc)
     except BudgetQAError as exc:

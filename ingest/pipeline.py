@@ -78,6 +78,8 @@ class Ingestor:
         self._vectors = None
         self._lexical = None
         self._batch: dict[str, Path] = {}  # document id -> the file of this ingest holding those bytes
+        self._added = None  # BM25 segment of this ingest's chunks (SegmentBuilder), None: rebuild if stale
+        self._removed: list[str] = []  # documents replaced by this ingest
 
     # Indexes are created lazily: `budgetqa docs` and `ingest --no-embed` need neither the model nor Chroma.
     @property
@@ -114,6 +116,7 @@ class Ingestor:
         self._batch = {}
         files = expand_paths(paths)
         changed = False
+        self._start_lexical()
 
         def done(result: FileResult) -> None:
             nonlocal changed
@@ -151,10 +154,24 @@ class Ingestor:
         set_tokenizer(self.lexical[1])
         return self._store_parsed(next(parse_files([path], self.settings.model_copy(update={"ingest_workers": 1}))))
 
+    def _start_lexical(self) -> None:
+        """When the saved BM25 index matches the store, this ingest's chunks will be added to it as one
+        segment; otherwise `refresh_lexical` rebuilds it from the stored tokens."""
+        from budgetqa.retrieval.bm25_segments import SegmentBuilder
+
+        index, _ = self.lexical
+        fp = self.store.fingerprint()
+        fresh = index.fingerprint == fp or (index.load() and index.fingerprint == fp)
+        self._added, self._removed = (SegmentBuilder() if fresh else None), []
+
     def refresh_lexical(self) -> None:
         t0 = time.perf_counter()
         index, tokenizer = self.lexical
-        index.ensure_fresh(self.store, tokenizer)
+        if self._added is not None and index.fingerprint != self.store.fingerprint():
+            index.add(self._added, self._removed, self.store.fingerprint())
+            self._added = None
+        else:
+            index.ensure_fresh(self.store, tokenizer)
         self.times.bm25 += time.perf_counter() - t0
 
     def pending(self) -> int:
@@ -227,6 +244,9 @@ class Ingestor:
         assert doc is not None
         old_ids = self.store.replace_document(doc, parsed.chunks, parsed.facts, parsed.tokens,
                                               extraction_version=EXTRACTION_VERSION, embed_states=parsed.embed_states)
+        if self._added is not None:
+            self._added.add([c.id for c in parsed.chunks], parsed.tokens)
+            self._removed.extend(old_ids)
         if old_ids and self._vectors is not None:
             self.vectors.delete_docs(old_ids)  # else removed by reconcile() before the next embedding
         result.status = "replaced" if old_ids else "ingested"

@@ -15,7 +15,7 @@ import resource
 import sys
 import types
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from budgetqa.core.errors import IngestError
 from budgetqa.core.records import Document
@@ -26,7 +26,8 @@ from budgetqa.ingest.loader import load_document
 log = logging.getLogger(__name__)
 
 _PRELOAD = ["budgetqa.ingest.loader", "budgetqa.ingest.pdf", "budgetqa.ingest.docx", "budgetqa.ingest.xlsx",
-            "budgetqa.ingest.text", "budgetqa.ingest.metadata", "pdfplumber", "pypdfium2", "docx", "openpyxl"]
+            "budgetqa.ingest.text", "budgetqa.ingest.metadata", "pdfplumber", "pypdfium2", "docx", "openpyxl",
+            "budgetqa.ingest.preload"]  # the last one builds the BM25 tokenizer once, for every worker to inherit
 _GRACE_S = 5.0  # beyond the parse time limit, for pickling the result and the fork itself
 _context = None
 
@@ -39,14 +40,19 @@ def _ctx():
     return _context
 
 
-def parse_file(path: Path | str, settings: Settings) -> Document:
-    """`load_document` in a bounded worker (or in-process when parse_in_subprocess is off)."""
+def parse_file(path: Path | str, settings: Settings, then: Callable[[Document, Settings], Any] | None = None) -> Any:
+    """`load_document` in a bounded worker (or in-process when parse_in_subprocess is off).
+
+    `then(doc, settings)`, a module-level function, runs in the same worker after the parse and its result is
+    returned instead of the Document (the ingest chunks, extracts and tokenizes there, off the parent's GIL).
+    """
     path = Path(path)
     if not settings.parse_in_subprocess:
-        return load_document(path, settings)
+        doc = load_document(path, settings)
+        return then(doc, settings) if then is not None else doc
     ctx = _ctx()
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(str(path), settings.model_dump_json(), sender), daemon=True,
+    proc = ctx.Process(target=_child, args=(str(path), settings.model_dump_json(), sender, then), daemon=True,
                        name=f"budgetqa-parse-{path.name[:40]}")
     with _main_module_hidden():
         proc.start()
@@ -107,11 +113,12 @@ def _limit(settings: Settings) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
 
 
-def _child(path: str, settings_json: str, sender) -> None:
+def _child(path: str, settings_json: str, sender, then=None) -> None:
     settings = Settings.model_validate_json(settings_json)
     try:
         _limit(settings)
-        message = ("ok", load_document(Path(path), settings))
+        doc = load_document(Path(path), settings)
+        message = ("ok", then(doc, settings) if then is not None else doc)
     except IngestError as exc:
         message = ("ingest_error", (exc.path, exc.problem, exc.hint))
     except MemoryError:

@@ -131,8 +131,8 @@ def _check_lexical(settings: Settings, store: SideStore, report: CheckReport) ->
     if index.fingerprint != store_fingerprint(store):
         report.add("bm25_stale", "BM25 索引早于资料库的最新内容（下次查询时自动重建）", error=False)
         return
-    expected = [cid for cid, _ in store.chunk_tokens()]
-    if index.chunk_ids != expected:
+    expected = sorted(cid for cid, _ in store.chunk_tokens())
+    if sorted(index.chunk_ids) != expected:  # segments list chunks in ingest order
         report.add("bm25_mismatch", "BM25 索引与文本块不一致（索引声明为最新，但所列文本块不同）")
 
 

@@ -1,8 +1,8 @@
 """BM25 over jieba tokens: the tokenizer (budget vocabulary as user dictionary) and a persisted bm25s index.
 
-The pipeline stores each chunk's tokens in SQLite (chunks.tokens), so rebuilding the index after an
-ingest reads tokens instead of re-tokenizing. `LexicalIndex.ensure_fresh(side_store)` rebuilds only
-when the set of stored documents changed since the index was written.
+The pipeline stores each chunk's tokens in SQLite (chunks.tokens) and adds each ingest's chunks to the index
+as one more segment (`LexicalIndex.add`). `LexicalIndex.ensure_fresh(side_store)` reloads what another
+process added, and rebuilds from the stored tokens only when the index does not match the store.
 """
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ import os
 import re
 import shutil
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 
+from budgetqa.retrieval.bm25_segments import Segment, SegmentBuilder, SegmentedBM25, merged
 from budgetqa.retrieval.normalize import chunk_index_text, normalize_text, unquote_terms, vocabulary_terms
 
 log = logging.getLogger(__name__)
@@ -27,7 +29,8 @@ _JIEBA_WORD = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")  # what jieba c
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 # Question words and particles: frequent in questions, rare (hence wrongly weighty) in documents.
 STOPWORDS = frozenset("的 了 是 吗 呢 啊 吧 请问 多少 什么 哪些 哪个 怎么 如何 怎样 几 有 和 与 及 或".split())
-FORMAT = 1  # bump when the on-disk layout changes
+FORMAT = 2  # bump when the on-disk layout changes (2: segments + manifest)
+MAX_SEGMENTS = 8  # more than this after an ingest: the smaller segments are merged
 # BM25 parameters, chosen on dev.jsonl and a 144-question silver set of table-row questions:
 # low k1 (near-binary term frequency) and weak length normalisation suit long table chunks.
 BM25_K1 = 0.6
@@ -108,90 +111,139 @@ def store_fingerprint(side_store) -> str:
     return side_store.fingerprint()
 
 
+def chunk_prefix(doc_id: str) -> str:
+    """What the ids of a document's chunks start with (the form of `Chunk.id`: first 16 of the doc id, '-')."""
+    return f"{doc_id[:16]}-"
+
+
 class LexicalIndex:
-    """bm25s index over chunk ids, persisted in `path` (bm25s files + chunk ids + fingerprint)."""
+    """BM25 over chunk ids, persisted in `path` as segments (retrieval/bm25_segments.py) + a manifest.
+
+    An ingest adds one segment with its chunks and masks the chunks of the documents it replaced; nothing is
+    re-read or re-tokenized. Another process reloads only the segments it has not seen. When there are more
+    than MAX_SEGMENTS, the smaller ones are merged (a matrix rewrite, no tokenizing).
+    """
 
     def __init__(self, path: Path | str, k1: float = BM25_K1, b: float = BM25_B):
         self.path = Path(path)
         self.k1, self.b = k1, b
-        self._bm25 = None
-        self._ids: list[str] = []
+        self._segments: list[Segment] = []
+        self._deleted: dict[str, set[str]] = {}  # segment name -> its removed chunk ids
+        self._bm25 = SegmentedBM25([], k1, b)
         self._pos: dict[str, int] = {}
         self.fingerprint: str | None = None
         self._lock = threading.RLock()
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return self._bm25.live
 
     @property
     def chunk_ids(self) -> list[str]:
-        """The indexed chunk ids, in index order."""
-        return list(self._ids)
+        """The indexed (live) chunk ids, in index order."""
+        bm25 = self._bm25
+        return [cid for cid, dead in zip(bm25.ids, bm25.dead) if not dead]
 
-    # --- build / persist ---------------------------------------------------------------
+    @property
+    def segment_count(self) -> int:
+        return len(self._segments)
+
+    # --- build / add / persist ---------------------------------------------------------------
     def build(self, items: list[tuple[str, list[str]]], fingerprint: str | None = None, save: bool = True) -> None:
         """Index (chunk id, tokens) pairs, replacing the whole index; saved to `path` unless save=False."""
-        import bm25s
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
-
-        bm25 = None
-        if items:
-            bm25 = bm25s.BM25(k1=self.k1, b=self.b)
-            bm25.index([list(tokens) for _, tokens in items], show_progress=False)
+        builder = SegmentBuilder()
+        builder.add([cid for cid, _ in items], [tokens for _, tokens in items])
         with self._lock:
-            self._bm25 = bm25
-            self._ids = [cid for cid, _ in items]
-            self._pos = {cid: i for i, cid in enumerate(self._ids)}
-            self.fingerprint = fingerprint
+            self._set([builder.build(_new_name())] if items else [], {}, fingerprint)
             if save:
                 self.save()
         log.info("BM25 index built over %d chunks", len(items))
 
+    def add(self, builder: SegmentBuilder, removed_docs: Iterable[str], fingerprint: str | None,
+            save: bool = True) -> None:
+        """Add the builder's chunks as one segment and remove the chunks of `removed_docs` (document ids)."""
+        prefixes = {chunk_prefix(d) for d in removed_docs}
+        with self._lock:
+            segments = list(self._segments)
+            deleted = {name: set(ids) for name, ids in self._deleted.items()}
+            if prefixes:
+                for seg in segments:  # only the segments present before this add: a new one is never masked
+                    gone = {cid for cid in seg.ids if cid[:17] in prefixes}
+                    if gone:
+                        deleted.setdefault(seg.name, set()).update(gone)
+            if len(builder):
+                segments.append(builder.build(_new_name()))
+            if len(segments) > MAX_SEGMENTS:
+                segments, deleted = self._merge_small(segments, deleted)
+            self._set(segments, deleted, fingerprint)
+            if save:
+                self.save()
+        log.info("BM25 index: %d chunks added, %d documents removed, %d segments", len(builder), len(prefixes),
+                 len(self._segments))
+
+    def _merge_small(self, segments: list[Segment], deleted: dict[str, set[str]]
+                     ) -> tuple[list[Segment], dict[str, set[str]]]:
+        """All segments but the largest merged into one, dropping removed chunks."""
+        self._apply_deleted(segments, deleted)
+        largest = max(segments, key=lambda s: s.live)
+        rest = [s for s in segments if s is not largest]
+        return [largest, merged(rest, _new_name())], {k: v for k, v in deleted.items() if k == largest.name}
+
+    def _set(self, segments: list[Segment], deleted: dict[str, set[str]], fingerprint: str | None) -> None:
+        self._apply_deleted(segments, deleted)
+        bm25 = SegmentedBM25(segments, self.k1, self.b)
+        self._segments, self._deleted, self.fingerprint = segments, deleted, fingerprint
+        self._bm25, self._pos = bm25, {cid: i for i, cid in enumerate(bm25.ids)}
+
+    @staticmethod
+    def _apply_deleted(segments: list[Segment], deleted: dict[str, set[str]]) -> None:
+        for seg in segments:
+            gone = deleted.get(seg.name)
+            dead = np.fromiter((cid in gone for cid in seg.ids), bool, len(seg.ids)) if gone else \
+                np.zeros(len(seg.ids), bool)
+            if not np.array_equal(dead, seg.dead):
+                seg.mark_dead(dead)
+
     def save(self) -> None:
-        """Write to a sibling folder, then swap it in, so readers never see half an index."""
-        tmp = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-        tmp.mkdir(parents=True)
-        try:
-            if self._bm25 is not None:
-                self._bm25.save(str(tmp / "bm25"), show_progress=False)
-            (tmp / "chunk_ids.json").write_text(json.dumps(self._ids), encoding="utf-8")
-            meta = {"format": FORMAT, "fingerprint": self.fingerprint, "chunks": len(self._ids),
-                    "k1": self.k1, "b": self.b}
-            (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-            old = self.path.with_name(f"{self.path.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-            if self.path.exists():
-                self.path.rename(old)
-            tmp.rename(self.path)
-            shutil.rmtree(old, ignore_errors=True)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+        """New segment folders first, then the manifest (atomic rename), then unreferenced folders removed:
+        a reader sees the old index or the new one, never half of one."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        for seg in self._segments:
+            if not (self.path / seg.name).exists():
+                seg.save(self.path / seg.name)
+        meta = {"format": FORMAT, "fingerprint": self.fingerprint, "chunks": len(self), "k1": self.k1, "b": self.b,
+                "segments": [s.name for s in self._segments],
+                "deleted": {name: sorted(ids) for name, ids in self._deleted.items() if ids}}
+        tmp = self.path / f"meta.json.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        tmp.write_text(json.dumps(meta), encoding="utf-8")
+        tmp.replace(self.path / "meta.json")
+        keep = {s.name for s in self._segments} | {"meta.json"}
+        for child in self.path.iterdir():
+            if child.name not in keep and not child.name.startswith("meta.json.tmp"):
+                shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
 
     def load(self) -> bool:
-        """Load the saved index; False (and an empty index) when there is none or it is unreadable."""
-        import bm25s
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
-
+        """Load the saved index (only segments not already in memory); False (index unchanged) when there is
+        none or it is unreadable."""
         with self._lock:
-            try:
-                meta = json.loads((self.path / "meta.json").read_text(encoding="utf-8"))
-                if meta.get("format") != FORMAT:
-                    raise ValueError(f"index format {meta.get('format')}, expected {FORMAT}")
-                if (meta.get("k1"), meta.get("b")) != (self.k1, self.b):
-                    log.info("BM25 parameters changed; the index will be rebuilt")
+            for _attempt in range(2):  # a concurrent merge may remove a segment between manifest and read
+                try:
+                    meta = json.loads((self.path / "meta.json").read_text(encoding="utf-8"))
+                    if meta.get("format") != FORMAT:
+                        raise ValueError(f"index format {meta.get('format')}, expected {FORMAT}")
+                    if (meta.get("k1"), meta.get("b")) != (self.k1, self.b):
+                        log.info("BM25 parameters changed; the index will be rebuilt")
+                        return False
+                    have = {s.name: s for s in self._segments}
+                    segments = [have.get(n) or Segment.load(self.path / n) for n in meta["segments"]]
+                except FileNotFoundError:
+                    continue
+                except Exception as exc:  # corrupt or foreign folder: rebuilt from the side store
+                    log.warning("BM25 index at %s unreadable (%s); it will be rebuilt", self.path, exc)
                     return False
-                ids = json.loads((self.path / "chunk_ids.json").read_text(encoding="utf-8"))
-                bm25 = bm25s.BM25.load(str(self.path / "bm25"), show_progress=False) if ids else None
-            except FileNotFoundError:
-                return False
-            except Exception as exc:  # corrupt or foreign folder: rebuilt from the side store
-                log.warning("BM25 index at %s unreadable (%s); it will be rebuilt", self.path, exc)
-                return False
-            self._bm25, self._ids = bm25, ids
-            self._pos = {cid: i for i, cid in enumerate(ids)}
-            self.fingerprint = meta.get("fingerprint")
-            return True
+                deleted = {name: set(ids) for name, ids in (meta.get("deleted") or {}).items()}
+                self._set(segments, deleted, meta.get("fingerprint"))
+                return True
+            return False
 
     def ensure_fresh(self, side_store, tokenizer: Tokenizer | None = None) -> bool:
         """Make the index match the side store; True if it had to be rebuilt.
@@ -217,21 +269,18 @@ class LexicalIndex:
     # --- search ------------------------------------------------------------------------
     def has_token(self, token: str) -> bool:
         """True when some indexed chunk contains the token (used to expand only unseen query terms)."""
-        bm25 = self._bm25
-        return bm25 is not None and token.lower() in bm25.vocab_dict
+        return self._bm25.has_token(token.lower())
 
     def search(
         self, tokens: Sequence[str], k: int, allowed_ids: set[str] | None = None
     ) -> list[tuple[str, float]]:
         """Top-k (chunk id, BM25 score) with score > 0, restricted to allowed_ids when given."""
         with self._lock:
-            bm25, ids, pos = self._bm25, self._ids, self._pos
-        if bm25 is None or k <= 0:
+            bm25, pos = self._bm25, self._pos
+        if not bm25.live or k <= 0:
             return []
-        token_ids = bm25.get_tokens_ids(list(dict.fromkeys(tokens)))  # unknown tokens dropped, no repeats
-        if not token_ids:
-            return []
-        scores = bm25.get_scores_from_ids(token_ids)
+        scores = bm25.scores(tokens)
+        ids = bm25.ids
         if allowed_ids is not None:
             rows = np.fromiter((pos[c] for c in allowed_ids if c in pos), dtype=np.int64)
             if rows.size == 0:
@@ -243,3 +292,7 @@ class LexicalIndex:
         top = np.argpartition(-sub, k - 1)[:k]
         top = top[np.lexsort((rows[top], -sub[top]))]  # score desc, then index order for stable ties
         return [(ids[rows[i]], float(sub[i])) for i in top if sub[i] > 0]
+
+
+def _new_name() -> str:
+    return f"seg-{time.time_ns():x}-{uuid.uuid4().hex[:6]}"

@@ -48,6 +48,38 @@ def _t2s():
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _t2s_triggers() -> tuple[frozenset[str], re.Pattern | None] | None:
+    """What a text must contain for 't2s' to change it: the characters the converter maps to another one,
+    and the (few) changing dictionary keys made of characters it leaves alone. A text with neither is
+    returned unchanged by the converter, so it can skip the (pure Python, slow) conversion exactly.
+    None when the converter's dictionaries cannot be read (then every text is converted)."""
+    converter = _t2s()
+    try:
+        converter.convert("")
+        dicts: list = []
+        todo = list(converter._dict_chain_data)
+        while todo:
+            item = todo.pop()
+            todo.extend(item) if isinstance(item, list) else dicts.append(item[2])
+    except (AttributeError, IndexError, TypeError):
+        log.debug("opencc dictionaries not readable; every text is converted")
+        return None
+    chars = frozenset(k for d in dicts for k, v in d.items() if len(k) == 1 and v != k)
+    keys = sorted({k for d in dicts for k, v in d.items() if v != k and chars.isdisjoint(k)}, key=len, reverse=True)
+    return chars, (re.compile("|".join(map(re.escape, keys))) if keys else None)
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC 't2s', skipped when the text holds nothing it would change (the usual simplified text)."""
+    triggers = _t2s_triggers()
+    if triggers is not None:
+        chars, keys = triggers
+        if chars.isdisjoint(text) and (keys is None or keys.search(text) is None):
+            return text
+    return _t2s().convert(text)
+
+
 @lru_cache(maxsize=4096)
 def _nfkc_char(ch: str) -> str:
     if ch in _KEEP:
@@ -59,7 +91,7 @@ def normalize_text(text: str) -> str:
     """Simplified Chinese, half-width ASCII and digits, single spaces; punctuation otherwise kept."""
     if not text:
         return ""
-    text = _t2s().convert(text)
+    text = to_simplified(text)
     if not text.isascii():
         text = "".join(_nfkc_char(c) for c in text)
     return _SPACES.sub(" ", text).strip()

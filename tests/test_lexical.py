@@ -31,6 +31,16 @@ def test_normalize_text():
     assert unquote_terms("“三公”经费") == "三公经费"
 
 
+def test_simplified_text_skips_the_converter_with_the_same_result():
+    from budgetqa.retrieval.normalize import _t2s, to_simplified
+    from tests.conftest import SEEDS
+
+    lines = [line for f in sorted(SEEDS.glob("*.txt")) for line in f.read_text(encoding="utf-8").splitlines()]
+    samples = lines + ["機關運行經費２０２１年", "沈默的沈船", "一般公共預算財政撥款", "预算 沈阳市", ""]
+    for text in samples:
+        assert to_simplified(text) == _t2s().convert(text), text
+
+
 def test_expand_query_only_bridges_forms_the_index_lacks():
     text = normalize_text("鹿泉区机关运行费是多少")
     expanded = expand_query(text, known=lambda t: t == "机关运行经费")

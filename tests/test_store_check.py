@@ -58,9 +58,12 @@ def test_orphan_facts_found_and_removed(sample_store):
 
 
 def test_bm25_that_does_not_match_its_chunks(sample_store):
-    ids_file = sample_store.bm25_path / "chunk_ids.json"
-    ids = json.loads(ids_file.read_text())
-    ids_file.write_text(json.dumps(ids[:-1]))
+    meta_file = sample_store.bm25_path / "meta.json"
+    meta = json.loads(meta_file.read_text())
+    segment = meta["segments"][0]
+    ids = json.loads((sample_store.bm25_path / segment / "ids.json").read_text())
+    meta["deleted"] = {segment: ids[-1:]}  # claims to be fresh, but one chunk is missing from it
+    meta_file.write_text(json.dumps(meta))
     assert _codes(check_store(sample_store)) == {"bm25_mismatch"}
     assert check_store(sample_store, repair=True).ok
     assert "80万元" in Engine(sample_store).ask(Q_FUND).answer
