@@ -164,6 +164,10 @@ class Catalog:
         self._places = self._place_index()
         self._seats = self._seat_index()
         self._place_keys = sorted(set(self._places) | set(self._seats), key=len, reverse=True)
+        self._place_order = sorted(self._places, key=len, reverse=True)
+        self.by_id = {d.id: d for d in self.docs}  # built once: questions look documents up by id
+        self.doc_names = {d.id: d.name for d in self.docs}
+        self.doc_kinds = {d.id: d.kind for d in self.docs}
 
     @classmethod
     def from_store(cls, store) -> "Catalog":
@@ -189,7 +193,7 @@ class Catalog:
         return out
 
     def doc(self, doc_id: str) -> StoredDocument | None:
-        return next((d for d in self.docs if d.id == doc_id), None)
+        return self.by_id.get(doc_id)
 
     # --- matching ----------------------------------------------------------------------
     def match(self, mention: str) -> list[str]:
@@ -373,11 +377,13 @@ class Catalog:
 
     def _place_hits(self, text: str) -> list[tuple[str, tuple[int, int]]]:
         hits = []
-        for key in sorted(self._places, key=len, reverse=True):
-            for m in re.finditer(re.escape(key), text):
-                span = (m.start(), m.end())
+        for key in self._place_order:  # longest first; non-overlapping occurrences, as re.finditer finds them
+            start = text.find(key)
+            while start != -1:
+                span = (start, start + len(key))
                 if not any(a <= span[0] < b or a < span[1] <= b for _, (a, b) in hits):
                     hits.append((key, span))
+                start = text.find(key, span[1])
         return hits
 
 

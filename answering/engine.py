@@ -28,7 +28,7 @@ from budgetqa.core.settings import Settings
 from budgetqa.ingest.layout import LIST_START
 from budgetqa.retrieval.embeddings import get_embedder
 from budgetqa.retrieval.hybrid import Retriever
-from budgetqa.retrieval.lexical import LexicalIndex, Tokenizer
+from budgetqa.retrieval.lexical import LexicalIndex, shared_tokenizer
 from budgetqa.retrieval.vector_store import ChromaVectorStore
 from budgetqa.store.side_store import open_store
 
@@ -64,7 +64,7 @@ class Engine:
         if self._retriever is not None or self._retriever_failed:
             return self._retriever
         try:
-            tokenizer = Tokenizer()
+            tokenizer = shared_tokenizer()
             lexical = LexicalIndex(self.settings.bm25_path)
             lexical.ensure_fresh(self.store, tokenizer)
             vectors = ChromaVectorStore(self.settings, get_embedder(self.settings))

@@ -41,8 +41,8 @@ class FactFinder:
     def __init__(self, store, catalog: Catalog):
         self.store = store
         self.catalog = catalog
-        self.doc_names = store.doc_names()
-        self.kinds = {d.id: d.kind for d in catalog.docs}
+        self.doc_names = catalog.doc_names
+        self.kinds = catalog.doc_kinds
         self._cache: dict[tuple, list[Fact]] = {}
 
     # --- facts -------------------------------------------------------------------------

@@ -66,7 +66,7 @@ class PassageAnswerer:
         self.catalog = catalog
         self._retriever_factory = retriever_factory
         self.settings = settings
-        self.doc_names = store.doc_names()
+        self.doc_names = catalog.doc_names
         self._ranks: dict[str, int] = {}
 
     def scope(self, pq: ParsedQuestion, doc_ids: list[str] | None = None) -> list[str] | None:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from budgetqa.answering.question import ParsedQuestion
-from budgetqa.retrieval.lexical import Tokenizer
+from budgetqa.retrieval.lexical import shared_tokenizer
 
 _NOISE = re.compile(r"[\s\d０-９,，.。、；;：:（）()“”\"'‘’《》|｜%％\-—－/]+")
 GENERIC = {"主要", "情况", "多少", "哪些", "什么", "是否", "说明", "有关", "相关", "部门", "单位", "预算", "年度"}
@@ -46,7 +46,7 @@ _TOKENIZER = None
 def _tokenize(text: str) -> list[str]:
     global _TOKENIZER
     if _TOKENIZER is None:
-        _TOKENIZER = Tokenizer()
+        _TOKENIZER = shared_tokenizer()
     return _TOKENIZER.tokenize(text)
 
 

@@ -53,7 +53,7 @@ def answer_units(store, catalog, pq: ParsedQuestion) -> Answer | None:
         return None
     org = pq.orgs[0]
     docs = catalog.documents(org, pq.year) or catalog.documents(org)
-    names_by_id = store.doc_names()
+    names_by_id = catalog.doc_names
     for d in sorted(docs, key=lambda d: -(d.year or 0)):
         for number in range(1, d.pages + 1):
             text = store.page_text(d.id, number) or ""

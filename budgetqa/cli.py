@@ -101,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--work", type=Path, default=Path(".budgetqa-bench"), help="folder for the corpora and stores")
     s.add_argument("--questions", type=int, default=40, help="fact and passage questions asked per size")
     s.add_argument("--no-baseline", dest="baseline", action="store_false", help="skip the LangChain baseline")
+    s.add_argument("--reuse", action="store_true",
+                   help="measure the store a previous run built for that size again (its ingest figures are reused)")
+    s.add_argument("--embed-limit-s", type=float, default=0.0,
+                   help="stop the dense stage after this many seconds (0 = drain the whole queue)")
 
     s = sub("facts", cmd_facts, "query the fact store; export CSV/XLSX")
     s.add_argument("--org")

@@ -98,5 +98,6 @@ def cmd_bench_ingest(args, settings: Settings) -> int:
 def cmd_bench_scale(args, settings: Settings) -> int:
     from budgetqa.benchmarks.scale import bench_scale
 
-    print_json(bench_scale(args.sizes, settings, args.work, args.questions, args.baseline))
+    print_json(bench_scale(args.sizes, settings, args.work, args.questions, args.baseline, args.reuse,
+                           args.embed_limit_s))
     return 0

@@ -65,9 +65,9 @@ def set_tokenizer(tokenizer) -> None:
 def _get_tokenizer():
     global _tokenizer
     if _tokenizer is None:
-        from budgetqa.retrieval.lexical import Tokenizer
+        from budgetqa.retrieval.lexical import shared_tokenizer
 
-        _tokenizer = Tokenizer()
+        _tokenizer = shared_tokenizer()
     return _tokenizer
 
 

@@ -94,9 +94,9 @@ class Ingestor:
     @property
     def lexical(self):
         if self._lexical is None:
-            from budgetqa.retrieval.lexical import LexicalIndex, Tokenizer
+            from budgetqa.retrieval.lexical import LexicalIndex, shared_tokenizer
 
-            self._lexical = (LexicalIndex(self.settings.bm25_path), Tokenizer())
+            self._lexical = (LexicalIndex(self.settings.bm25_path), shared_tokenizer())
         return self._lexical
 
     def reconcile(self) -> None:

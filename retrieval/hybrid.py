@@ -84,10 +84,7 @@ class Retriever:
     def bm25_candidates(self, text: str, scope: set[str] | None) -> list[tuple[str, float]]:
         self.lexical.ensure_fresh(self.side_store, self.tokenizer)
         tokens = self.tokenizer.tokenize(expand_query(text, known=self.lexical.has_token))
-        allowed = None
-        if scope is not None:
-            allowed = {c.id for c in self.side_store.chunks(doc_ids=sorted(scope))}
-        return self.lexical.search(tokens, self.settings.candidate_k, allowed)
+        return self.lexical.search(tokens, self.settings.candidate_k, allowed_docs=scope)
 
     def dense_candidates(self, text: str, scope: set[str] | None) -> list[tuple[str, float]]:
         if self.vector_store is None:

@@ -106,6 +106,20 @@ class Tokenizer:
         return [self.tokenize(chunk_index_text(c, doc_meta)) for c in chunks]
 
 
+_SHARED: Tokenizer | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_tokenizer() -> Tokenizer:
+    """The process's default tokenizer (jieba + the vocabulary, ≈ 1-2 s to build): built once, shared by the
+    retriever, the question terms and the ingest, so a cold start loads the dictionary once."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = Tokenizer()
+        return _SHARED
+
+
 def store_fingerprint(side_store) -> str:
     """A stable (cross-process) token of the stored documents; changes whenever one is added or removed."""
     return side_store.fingerprint()
@@ -131,6 +145,7 @@ class LexicalIndex:
         self._deleted: dict[str, set[str]] = {}  # segment name -> its removed chunk ids
         self._bm25 = SegmentedBM25([], k1, b)
         self._pos: dict[str, int] = {}
+        self._doc_rows: dict[str, np.ndarray] | None = None
         self.fingerprint: str | None = None
         self._lock = threading.RLock()
 
@@ -193,6 +208,19 @@ class LexicalIndex:
         bm25 = SegmentedBM25(segments, self.k1, self.b)
         self._segments, self._deleted, self.fingerprint = segments, deleted, fingerprint
         self._bm25, self._pos = bm25, {cid: i for i, cid in enumerate(bm25.ids)}
+        self._doc_rows: dict[str, np.ndarray] | None = None  # chunk prefix -> rows, built on first scoped search
+
+    def _rows_of_docs(self, doc_ids: set[str]) -> np.ndarray:
+        """Index rows of the documents' chunks (by chunk id prefix; no store read)."""
+        with self._lock:
+            if self._doc_rows is None:
+                groups: dict[str, list[int]] = {}
+                for i, cid in enumerate(self._bm25.ids):
+                    groups.setdefault(cid[:17], []).append(i)
+                self._doc_rows = {p: np.asarray(rows, dtype=np.int64) for p, rows in groups.items()}
+            doc_rows = self._doc_rows
+        parts = [doc_rows[p] for p in sorted({chunk_prefix(d) for d in doc_ids}) if p in doc_rows]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     @staticmethod
     def _apply_deleted(segments: list[Segment], deleted: dict[str, set[str]]) -> None:
@@ -272,16 +300,23 @@ class LexicalIndex:
         return self._bm25.has_token(token.lower())
 
     def search(
-        self, tokens: Sequence[str], k: int, allowed_ids: set[str] | None = None
+        self, tokens: Sequence[str], k: int, allowed_ids: set[str] | None = None,
+        allowed_docs: set[str] | None = None,
     ) -> list[tuple[str, float]]:
-        """Top-k (chunk id, BM25 score) with score > 0, restricted to allowed_ids when given."""
+        """Top-k (chunk id, BM25 score) with score > 0, restricted to allowed_ids (chunk ids) or allowed_docs
+        (document ids) when given."""
         with self._lock:
             bm25, pos = self._bm25, self._pos
         if not bm25.live or k <= 0:
             return []
         scores = bm25.scores(tokens)
         ids = bm25.ids
-        if allowed_ids is not None:
+        if allowed_docs is not None:
+            rows = self._rows_of_docs(allowed_docs)
+            if rows.size == 0:
+                return []
+            sub = scores[rows]
+        elif allowed_ids is not None:
             rows = np.fromiter((pos[c] for c in allowed_ids if c in pos), dtype=np.int64)
             if rows.size == 0:
                 return []

@@ -133,3 +133,16 @@ def test_ingest_adds_a_segment_and_replacing_a_file_masks_its_chunks(settings, c
         got = dict(index.search(tokens, k=50))
         assert got.keys() == expected.keys()
         assert all(got[c] == pytest.approx(expected[c], rel=1e-5) for c in expected)
+
+
+def test_search_scoped_to_documents_equals_scoped_to_their_chunk_ids(tmp_path):
+    items = _corpus(100, 7)
+    index = LexicalIndex(tmp_path / "bm25")
+    index.build(items[:50], fingerprint="a")
+    index.add(_builder(items[50:]), [], "b")
+    docs = {items[3][0].split("-")[0] + "z" * 48, items[77][0].split("-")[0] + "z" * 48}
+    prefixes = {d[:16] + "-" for d in docs}
+    chunk_ids = {cid for cid, _ in items if cid[:17] in prefixes}
+    for query in QUERIES:
+        assert index.search(query, k=7, allowed_docs=docs) == index.search(query, k=7, allowed_ids=chunk_ids)
+    assert index.search(["w1"], k=5, allowed_docs={"f" * 64}) == []
