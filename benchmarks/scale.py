@@ -78,8 +78,13 @@ def bench_size(n: int, settings: Settings, work: Path, per_kind: int, baseline: 
                embed_limit_s: float = 0.0) -> dict:
     corpus, qs, store, s = _setup(n, settings, work, per_kind)
     saved = work / f"store-{n}.ingest.json"
-    if reuse and saved.exists() and store.exists():
-        out = json.loads(saved.read_text(encoding="utf-8"))
+    if reuse and store.exists():  # the ingest figures of the run that built it, when that run saved them
+        if saved.exists():
+            out = json.loads(saved.read_text(encoding="utf-8"))
+        else:
+            docs = Ingestor(s, embed=False).store.list_documents()
+            out = {"documents": len(docs), "pages": sum(d.pages for d in docs), "chunks": sum(d.chunks for d in docs),
+                   "facts": sum(d.facts for d in docs)}
         out["reused_store"] = True
     else:
         out = build_store(n, settings, work, per_kind)
