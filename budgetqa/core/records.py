@@ -180,6 +180,50 @@ Status = Literal["answered", "not_found", "refused", "ambiguous"]
 
 
 @dataclass
+class ConstraintCheck:
+    """One constraint of the question checked against one fact."""
+
+    name: str  # 'org' | 'year' | 'item' | 'measure' | 'kind' | 'doc_kind'
+    asked: str | None  # what the question asked; None when it set no such constraint
+    found: str | None  # what the fact is
+    met: bool | None  # None: the question did not constrain it
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class FactMatch:
+    """Which constraints of the question one cited (or related) fact satisfies (`ask --json` 'match')."""
+
+    fact_id: int | None
+    org: str | None
+    year: int | None
+    label: str
+    printed: str  # the value as printed, with its unit
+    measure: str | None
+    citation: Citation
+    checks: list[ConstraintCheck] = field(default_factory=list)
+
+    @property
+    def full(self) -> bool:
+        """Every constraint the question set is met."""
+        return all(c.met is not False for c in self.checks)
+
+    @property
+    def unmet(self) -> list[str]:
+        return [c.name for c in self.checks if c.met is False]
+
+    def to_json(self) -> dict:
+        return {
+            "fact_id": self.fact_id, "org": self.org, "year": self.year, "label": self.label,
+            "printed": self.printed, "measure": self.measure, "full": self.full,
+            "constraints": {c.name: c.to_json() for c in self.checks},
+            "citation": self.citation.to_json(),
+        }
+
+
+@dataclass
 class Answer:
     question: str
     answer: str
@@ -190,6 +234,8 @@ class Answer:
     mode: str = "template"  # 'template' | 'llm' | 'llm_fallback'
     computed: str | None = None  # arithmetic shown for computed answers
     notices: list[str] = field(default_factory=list)  # audit warnings, fallbacks
+    match: list[FactMatch] = field(default_factory=list)  # per cited fact: the question's constraints it meets
+    related: list[FactMatch] = field(default_factory=list)  # '相关数字' of a not_found/ambiguous answer, never the answer
 
     def to_json(self) -> dict:
         return {
@@ -202,4 +248,7 @@ class Answer:
             "mode": self.mode,
             "computed": self.computed,
             "notices": self.notices,
+            "match": {"full": all(m.full for m in self.match) if self.match else None,
+                      "facts": [m.to_json() for m in self.match]},
+            "related": [m.to_json() for m in self.related],
         }
