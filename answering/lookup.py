@@ -74,9 +74,7 @@ class FactFinder:
     def find(self, org: str, pq: ParsedQuestion, year: int | None = None, items: list[str] | None = None,
              period: str | None = None) -> Found | None:
         """Best fact of `org` for the question's item (or `items`), in `year` or the latest covered year."""
-        items = list(pq.items if items is None else items)
-        if pq.implied_total and items and set(items) <= set(TOTAL_ITEMS):
-            items = list(TOTAL_ITEMS)  # 'the budget' may be printed as any of the totals
+        items = answerable_items(pq, items)
         want = period or pq.period
         years = self.catalog.years(org)
         if year is None and not pq.year_end:
@@ -123,6 +121,17 @@ class FactFinder:
                 if rank(facts, pq, self.kinds, items=items, period="current"):
                     out.append((org, y))
         return out
+
+
+def answerable_items(pq: ParsedQuestion, items: list[str] | None = None) -> list[str]:
+    """The items whose facts answer the question's items (`items` overrides them): 'the budget' may be printed
+    as any of the totals; 收支总额 as the 收支总表's 收入总计 (= 支出总计)."""
+    items = list(pq.items if items is None else items)
+    if pq.implied_total and items and set(items) <= set(TOTAL_ITEMS):
+        return list(TOTAL_ITEMS)
+    if items == [TOTAL_ITEMS[0]]:
+        return list(TOTAL_ITEMS[:3])
+    return items
 
 
 def _stated_year(fact: Fact) -> int | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from budgetqa.answering.lookup import answerable_items
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.answering.render import fact_label, printed
 from budgetqa.answering.select import (
@@ -55,7 +56,7 @@ def _item_check(fact: Fact, pq: ParsedQuestion, items: list[str] | None) -> Cons
     found = fact.code or fact.item or fact_label(fact)
     if pq.codes:
         return ConstraintCheck("item", "、".join(pq.codes), found, code_matches(fact, pq.codes))
-    items = list(pq.items if items is None else items)
+    items = answerable_items(pq, items)
     label = norm(f"{fact.row_label}{fact.column_label}{fact.statement}")
     if items:
         names = {fact.item, column_item(fact)}

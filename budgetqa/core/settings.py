@@ -136,7 +136,7 @@ class Settings(BaseSettings):
         5, ge=0, description="Closest disclosed figures listed under '相关数字' when no figure fully matches (0 = none)."
     )
     related_min_similarity: float = Field(
-        0.5, ge=0, le=1,
+        0.6, ge=0, le=1,
         description="Least label similarity (0..1, answering.select.similarity) for a figure to be listed as related.",
     )
     mode: Literal["full", "kiosk"] = Field(
