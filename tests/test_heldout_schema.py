@@ -1,5 +1,6 @@
 """The held-aside sets tests/data/eval_heldout3.jsonl and eval_heldout4.jsonl: their schema only. No test answers
-their questions — each set is measured once, by hand, when answering is done (`budgetqa eval tests/data/eval_heldoutN.jsonl`)."""
+their questions — each set is measured once, by hand, when answering is done
+(`budgetqa eval tests/data/eval_heldoutN.jsonl`)."""
 from __future__ import annotations
 
 from decimal import Decimal
