@@ -21,11 +21,15 @@ from budgetqa.answering.select import (
     similarity,
 )
 
-from budgetqa.core.measures import default_measure, measure_name
+from budgetqa.core.measures import default_measure, measure_name, measure_spans
 from budgetqa.core.records import Citation, ConstraintCheck, Fact, FactMatch
 from budgetqa.core.units import is_money_unit
 from budgetqa.core.vocabulary import get_vocabulary
 
+# A topic without a vocabulary item is met by a label printing most of its content characters: a weak
+# resemblance ('总收入' ~ '其他收入') is listed as a related figure, never asserted.
+MIN_TOPIC_COVERAGE = 0.75
+_QUESTION_WORDS = re.compile(r"多少|一共|总共|什么|哪些|是|有|的|了|吗|呢|啥|几|个")
 # intents whose operands are figures of another kind than the result ('A占B' is asked as a share, its operands
 # are money): the figure kind is not a constraint on their cited facts
 _RESULT_INTENTS = ("share", "rate", "growth")
@@ -35,6 +39,20 @@ def _counts_same_thing(topic: str, label: str, count_unit: str) -> bool:
     """'几辆车' and '车辆（台、辆）': a counted noun of the question printed in the label."""
     rest = re.sub(rf"[几多少个{re.escape(count_unit)}]", "", topic or "")
     return any("\u4e00" <= ch <= "\u9fff" and ch in label for ch in rest)
+
+
+def topic_coverage(topic: str, printed_text: str) -> float:
+    """Share of the topic's content characters (measure words and question words left out) printed in the
+    fact's labels: '总收入' is not '其他收入' (总 is not printed), '处置非访突发性及群体性事件' is its row."""
+    rest = list(topic or "")
+    for a, b, _ in measure_spans(topic or ""):
+        rest[a:b] = [""] * (b - a)
+    content = _QUESTION_WORDS.sub("", norm("".join(rest)))
+    chars = [c for c in content if "\u4e00" <= c <= "\u9fff"]
+    if not chars:
+        return 1.0
+    label = norm(printed_text)
+    return sum(1 for c in chars if c in label) / len(chars)
 
 
 def figure_kind(fact: Fact) -> str:
@@ -74,9 +92,12 @@ def _item_check(fact: Fact, pq: ParsedQuestion, items: list[str] | None) -> Cons
         return ConstraintCheck("item", pq.topic, found, True)  # '几辆车' -> '车辆（台、辆）'
     if pq.topic:
         sim = max(similarity(pq.topic, fact.row_label), similarity(pq.topic, f"{fact.row_label}{fact.column_label}"))
+        printed_text = f"{fact.row_label}{fact.column_label}{fact.statement}"
         if fact.table_index is None and fact.quote:
             sim = max(sim, similarity(pq.topic, fact.quote))
-        return ConstraintCheck("item", pq.topic, found, sim >= MIN_LABEL_SIM)
+            printed_text += fact.quote
+        met = sim >= MIN_LABEL_SIM and topic_coverage(pq.topic, printed_text) >= MIN_TOPIC_COVERAGE
+        return ConstraintCheck("item", pq.topic, found, met)
     return ConstraintCheck("item", None, found, None)
 
 

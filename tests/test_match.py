@@ -98,3 +98,17 @@ def test_an_organisation_absent_from_the_corpus_is_refused_as_such(shared_engine
 def test_short_and_full_names_of_a_known_organisation_resolve(shared_engine, question):
     pq = parse_question(question, shared_engine.catalog())
     assert pq.orgs == ["上海市普陀区人民政府万里街道办事处"]
+
+
+def test_a_weak_resemblance_is_not_the_item():
+    from budgetqa.answering.match import topic_coverage
+
+    assert topic_coverage("总收入", "八、其他收入收入/决算数") < 0.75  # 总 is not printed: not the total
+    assert topic_coverage("处置非访突发性及群体性事件", "处置非访、突发性及群体性事件") == 1.0
+    assert topic_coverage("信访专项经费实际花了多少", "信访专项经费支出") == 1.0  # measure and question words left out
+
+
+def test_total_income_is_the_total_row(shared_engine):
+    a = shared_engine.ask("普陀区财政局2024年总收入是多少？")
+    assert a.status == "answered" and a.match[0].label.startswith("收入总计") or "总计" in a.match[0].citation.locator
+    assert "其他收入" not in a.answer.split("\n")[1]
