@@ -32,7 +32,7 @@ from budgetqa.retrieval.lexical import LexicalIndex, Tokenizer
 from budgetqa.retrieval.vector_store import ChromaVectorStore
 
 from budgetqa.core.measures import disclosed_by
-from budgetqa.core.records import Answer, Citation, Passage
+from budgetqa.core.records import Answer, Passage
 from budgetqa.core.settings import Settings
 from budgetqa.store.side_store import open_store
 
@@ -130,18 +130,16 @@ class Engine:
 
     def _attach_match(self, answer: Answer, pq: ParsedQuestion, catalog: Catalog) -> None:
         """Each cited fact checked against the question's constraints (`ask --json` 'match')."""
-        rows = [f for f in answer.facts if f.get("fact_id") is not None]
+        rows = [f for f in answer.facts if f.fact_id is not None]
         if not rows:
             return
-        by_id = {f.fact_id: f for f in self.store.facts_by_id([r["fact_id"] for r in rows])}
+        by_id = {f.fact_id: f for f in self.store.facts_by_id([r.fact_id for r in rows])}
         for row in rows:
-            fact = by_id.get(row["fact_id"])
+            fact = by_id.get(row.fact_id)
             if fact is None:
                 continue
             doc = catalog.doc(fact.doc_id)
-            cite = Citation(**row["citation"]) if isinstance(row.get("citation"), dict) else Citation(
-                doc=doc.name if doc else fact.doc_id, page=fact.page, locator=fact.locator, quote=fact.quote)
-            answer.match.append(check_fact(fact, pq, row.get("org"), row.get("year"), doc.kind if doc else None, cite,
+            answer.match.append(check_fact(fact, pq, row.org, row.year, doc.kind if doc else None, row.citation,
                                            operand=answer.computed is not None))
 
     def _full_match_only(self, answer: Answer) -> Answer:
@@ -183,7 +181,7 @@ class Engine:
 
     def _add_audit_notice(self, answer: Answer) -> None:
         """When a figure the answer uses is involved in an audit finding, the answer says so."""
-        ids = [f.get("fact_id") for f in answer.facts if f.get("fact_id") is not None]
+        ids = [f.fact_id for f in answer.facts if f.fact_id is not None]
         if not ids:
             return
         try:

@@ -10,7 +10,7 @@ from budgetqa.answering.catalog import Catalog
 from budgetqa.answering.question import TOTAL_ITEMS, ParsedQuestion
 from budgetqa.answering.render import clean_label, fact_label
 from budgetqa.answering.select import Scored, promote_table, rank
-from budgetqa.core.records import Citation, Fact
+from budgetqa.core.records import AnswerFact, Citation, Fact
 from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
@@ -56,19 +56,11 @@ class FactFinder:
     def citation(self, fact: Fact) -> Citation:
         return fact.citation(self.doc_names.get(fact.doc_id, fact.doc_id[:12]))
 
-    def fact_dict(self, org: str, year: int | None, fact: Fact) -> dict:
-        return {
-            "org": org,
-            "year": year,
-            "item": fact.item or clean_label(fact.row_label),
-            "label": fact_label(fact),
-            "value": _num(fact.value),
-            "unit": fact.unit,
-            "value_wan": _num(fact.value_wan),
-            "period": fact.period,
-            "fact_id": fact.fact_id,
-            "citation": self.citation(fact).to_json(),
-        }
+    def fact_dict(self, org: str, year: int | None, fact: Fact) -> AnswerFact:
+        """The answer's record of a fact it uses (read as organisation `org`, year `year`)."""
+        return AnswerFact(org=org, year=year, item=fact.item or clean_label(fact.row_label), label=fact_label(fact),
+                          value=_num(fact.value), unit=fact.unit, value_wan=_num(fact.value_wan), period=fact.period,
+                          fact_id=fact.fact_id, citation=self.citation(fact))
 
     # --- search ------------------------------------------------------------------------
     def find(self, org: str, pq: ParsedQuestion, year: int | None = None, items: list[str] | None = None,

@@ -180,6 +180,28 @@ Status = Literal["answered", "not_found", "refused", "ambiguous"]
 
 
 @dataclass
+class AnswerFact:
+    """A disclosed figure an answer uses (the answer itself, or an operand of a computed one), with its
+    citation; `ask --json` 'facts'."""
+
+    org: str | None
+    year: int | None  # the year the value belongs to
+    item: str  # canonical item, else the printed row label
+    label: str  # as shown to the user
+    value: int | float | None  # in the printed unit
+    unit: str
+    value_wan: int | float | None  # money in 万元; None for non-money
+    period: str | None
+    fact_id: int | None
+    citation: Citation
+
+    def to_json(self) -> dict:
+        out = asdict(self)
+        out["citation"] = self.citation.to_json()
+        return out
+
+
+@dataclass
 class ConstraintCheck:
     """One constraint of the question checked against one fact."""
 
@@ -228,7 +250,7 @@ class Answer:
     question: str
     answer: str
     status: Status
-    facts: list[dict] = field(default_factory=list)  # {"org","year","item","value","unit","value_wan","citation"}
+    facts: list[AnswerFact] = field(default_factory=list)  # the figures used, each cited
     citations: list[Citation] = field(default_factory=list)
     interpretation: str | None = None  # how the question was understood, e.g. '鹿泉区信访局 2021年 三公经费'
     mode: str = "template"  # 'template' | 'llm' | 'llm_fallback'
@@ -242,7 +264,7 @@ class Answer:
             "question": self.question,
             "answer": self.answer,
             "status": self.status,
-            "facts": self.facts,
+            "facts": [f.to_json() for f in self.facts],
             "citations": [c.to_json() for c in self.citations],
             "interpretation": self.interpretation,
             "mode": self.mode,
