@@ -159,7 +159,7 @@ def _org(title: list[str], heading: TitleParts, sheets: list[TitleParts], text: 
     cover = [compact(m.group(1)) for m in _COVER_LABEL.finditer(first_page[:3000])]
     codes = list(dict.fromkeys(compact(m.group(1)) for m in _CODE_LINE.finditer(text)))
     others = Counter(compact(m.group(1)) for m in _OTHER_LABEL.finditer(text))
-    if any(_PLACEHOLDER.search(name) for name in cover + [heading.org or ""]):
+    if any(_PLACEHOLDER.search(name) for name in cover + [heading.org or "", heading.before_year or ""]):
         return None, True
     sheet_orgs = Counter(p.org for p in sheets if p.org)
     candidates = cover[:1] + (codes if len(codes) == 1 else []) + [heading.org or ""] \

@@ -34,6 +34,7 @@ class TitleParts:
     year: int | None = None
     statement: str | None = None
     kind: str | None = None  # from the statement name: '部门预算' | '单位预算' | '部门决算' | '单位决算'
+    before_year: str | None = None  # the text in front of the year, organisation or not ('XX单位', '上海市普陀区')
 
     @property
     def found(self) -> bool:
@@ -58,7 +59,7 @@ def parse_title(text: str) -> TitleParts:
         year = int(m.group(1))
         if prefix:
             org = _clean_org(prefix)
-            return _parts(org if org and terms.org_end.search(org) else None, year, rest)
+            return _parts(org if org and terms.org_end.search(org) else None, year, rest, before_year=org)
         org, statement = _split(rest)
         return _parts(org, year, statement or rest)
     org, statement = _split(title)
@@ -92,6 +93,6 @@ def _split(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _parts(org: str | None, year: int | None, statement: str | None) -> TitleParts:
+def _parts(org: str | None, year: int | None, statement: str | None, before_year: str | None = None) -> TitleParts:
     kind = get_title_terms().kind_of_statement(statement) if statement else None
-    return TitleParts(org=org, year=year, statement=statement or None, kind=kind)
+    return TitleParts(org=org, year=year, statement=statement or None, kind=kind, before_year=before_year or None)

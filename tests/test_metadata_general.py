@@ -156,3 +156,13 @@ def test_title_areas_of_small_texts(text, expected):
     doc = Document(path="/x/a.txt", name="a.txt", sha256="0" * 64, format="txt", pages=[Page(1, text)])
     meta, _ = infer_metadata(doc)
     assert (meta.org, meta.year, meta.kind) == expected
+
+
+def test_placeholder_before_the_year_marks_a_template():
+    from budgetqa.core.records import Document, Page
+
+    doc = Document(path="/x/a.txt", name="a.txt", sha256="0" * 64, format="txt",
+                   pages=[Page(1, "XXXX单位2024年部门决算\n第一部分 概况\n")])
+    meta, warnings = infer_metadata(doc)
+    assert (meta.org, meta.year, meta.kind) == (None, 2024, "部门决算")
+    assert any("模板" in w for w in warnings)
