@@ -166,3 +166,12 @@ def test_placeholder_before_the_year_marks_a_template():
     meta, warnings = infer_metadata(doc)
     assert (meta.org, meta.year, meta.kind) == (None, 2024, "部门决算")
     assert any("模板" in w for w in warnings)
+
+
+def test_pdf_title(tmp_path, settings):
+    from tests.fixtures_bad import text_pdf
+
+    path = text_pdf(tmp_path / "scan_001.pdf", ["示范区民政局2024年一般公共预算财政拨款支出表\n单位：万元\n项目  金额\n"])
+    doc = load_document(path, settings)
+    assert (doc.meta.org, doc.meta.year, doc.meta.kind) == ("示范区民政局", 2024, "部门预算")
+    assert doc.meta.sources["org"] == "content"
