@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     s.add_argument("--no-embed", action="store_true",
                    help="stop after facts, chunks and BM25; leave the dense vectors queued for `budgetqa embed`")
+    s.add_argument("--org", help="organisation of every file given (机构名称), instead of the one read from it")
+    s.add_argument("--year", help="fiscal year of every file given (四位数年份, e.g. 2024)")
+    s.add_argument("--kind", help="kind of every file given: 部门预算 | 单位预算 | 部门决算 | 单位决算")
 
     s = sub("embed", cmd_embed, "compute the queued dense vectors (resumes after a crash or Ctrl-C)")
     s.add_argument("--status", action="store_true", help="only print the queue counts")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from budgetqa.core.errors import IngestError
+from budgetqa.core.meta_override import MetaOverride
 from budgetqa.core.records import Document
 from budgetqa.core.settings import Settings
 from budgetqa.ingest.guard import shown_name
@@ -39,14 +40,14 @@ def _ctx():
     return _context
 
 
-def parse_file(path: Path | str, settings: Settings) -> Document:
+def parse_file(path: Path | str, settings: Settings, override: MetaOverride | None = None) -> Document:
     """`load_document` in a bounded worker (or in-process when parse_in_subprocess is off)."""
     path = Path(path)
     if not settings.parse_in_subprocess:
-        return load_document(path, settings)
+        return load_document(path, settings, override)
     ctx = _ctx()
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(str(path), settings.model_dump_json(), sender), daemon=True,
+    proc = ctx.Process(target=_child, args=(str(path), settings.model_dump_json(), override, sender), daemon=True,
                        name=f"budgetqa-parse-{path.name[:40]}")
     with _main_module_hidden():
         proc.start()
@@ -107,11 +108,11 @@ def _limit(settings: Settings) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
 
 
-def _child(path: str, settings_json: str, sender) -> None:
+def _child(path: str, settings_json: str, override: MetaOverride | None, sender) -> None:
     settings = Settings.model_validate_json(settings_json)
     try:
         _limit(settings)
-        message = ("ok", load_document(Path(path), settings))
+        message = ("ok", load_document(Path(path), settings, override))
     except IngestError as exc:
         message = ("ingest_error", (exc.path, exc.problem, exc.hint))
     except MemoryError:

@@ -30,6 +30,7 @@ class Page:
     text: str
     tables: list[Table] = field(default_factory=list)
     needs_ocr: bool = False  # text garbled ((cid:, U+FFFD) or empty: would need OCR to be indexed
+    name: str | None = None  # the page's own name when it has one: an XLSX sheet title
 
 
 @dataclass
@@ -38,6 +39,9 @@ class DocMeta:
     year: int | None = None
     kind: DocKind | None = None
     aliases: list[str] = field(default_factory=list)  # other names the document declares (加挂…牌子, 简称)
+    # where each known field came from: 'content' | 'file_name' | 'user' (budgetqa.core.meta_override); provenance,
+    # not value, so it takes no part in equality
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -154,6 +158,7 @@ class StoredDocument:
     warnings: list[str]
     ingested_at: str
     aliases: list[str] = field(default_factory=list)
+    meta_sources: dict[str, str] = field(default_factory=dict)  # org/year/kind -> 'content' | 'file_name' | 'user'
 
 
 @dataclass

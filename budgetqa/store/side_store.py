@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from budgetqa.core.errors import StoreError
+from budgetqa.core.meta_override import USER, MetaOverride
 from budgetqa.core.records import Chunk, Document, Fact, StoredDocument
 
 log = logging.getLogger(__name__)
@@ -123,11 +124,12 @@ class SideStore:
             c.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
             c.execute(
                 "INSERT INTO documents (id, name, path, format, org, year, kind, pages, tables, warnings, paged, ingested_at,"
-                " extraction_version, aliases) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " extraction_version, aliases, meta_sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     doc.id, doc.name, doc.path, doc.format, doc.meta.org, doc.meta.year, doc.meta.kind,
                     len(doc.pages), len(doc.tables), json.dumps(doc.warnings, ensure_ascii=False),
                     int(doc.paged), _now(), extraction_version, json.dumps(doc.meta.aliases, ensure_ascii=False),
+                    json.dumps(doc.meta.sources, ensure_ascii=False),
                 ),
             )
             c.executemany(
@@ -165,12 +167,21 @@ class SideStore:
                 id=r["id"], name=r["name"], path=r["path"], format=r["format"], org=r["org"], year=r["year"],
                 kind=r["kind"], pages=r["pages"], tables=r["tables"], chunks=r["n_chunks"], facts=r["n_facts"],
                 warnings=json.loads(r["warnings"]), ingested_at=r["ingested_at"], aliases=json.loads(r["aliases"]),
+                meta_sources=json.loads(r["meta_sources"]),
             )
             for r in rows
         ]
 
     def document(self, doc_id: str) -> StoredDocument | None:
         return next(iter(self.list_documents(doc_id)), None)
+
+    def meta_override(self, doc_id: str) -> MetaOverride:
+        """The organisation, year and kind a user set for a stored document (empty when none or not stored)."""
+        row = self.conn.execute("SELECT org, year, kind, meta_sources FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return MetaOverride()
+        sources = json.loads(row["meta_sources"])
+        return MetaOverride(**{f: row[f] for f in ("org", "year", "kind") if sources.get(f) == USER})
 
     def page_text(self, doc_id: str, number: int) -> str | None:
         row = self.conn.execute("SELECT text FROM pages WHERE doc_id = ? AND number = ?", (doc_id, number)).fetchone()
