@@ -42,7 +42,6 @@ class Features:
     kind_hint_match: float  # the document kind the question names ('部门预算') is the document's
     kind_hint_mismatch: float  # the question names another document kind
     department_doc: float  # no kind named and the document is a department's (not a unit's)
-    table_cell: float  # a table cell (narrative figures corroborate)
     blank: float  # a blank cell of a printed data row
 
     def vector(self) -> tuple[float, ...]:
@@ -114,7 +113,6 @@ def candidate(fact: Fact, pq: ParsedQuestion, items: list[str] | None = None, ki
         kind_hint_match=bool(kind and hint and hint in kind),
         kind_hint_mismatch=bool(kind and hint and hint not in kind),
         department_doc=bool(kind and not hint and "部门" in kind),
-        table_cell=fact.table_index is not None,
         blank=fact.blank,
     )
     return Candidate(fact, Features(*(float(v) for v in astuple(feats))), sim, hits)

@@ -4,6 +4,8 @@ over `Fact` records; no store access here."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,8 +20,10 @@ from budgetqa.core.units import is_money_unit
 
 log = logging.getLogger(__name__)
 
-# While set (by `budgetqa refit`), every `rank` call appends (question, period, candidates) here.
+# While set (by `budgetqa refit`), every `rank` call appends (question, items, period, candidates) here.
 RECORDER: ContextVar[list | None] = ContextVar("rank_recorder", default=None)
+# While set, these weights replace the packaged ones (a refit comparing weight sets, tests).
+OVERRIDE: ContextVar[RankingWeights | None] = ContextVar("rank_weights", default=None)
 
 
 @dataclass
@@ -32,11 +36,21 @@ class Scored:
 
 
 def weights() -> RankingWeights:
-    rw = get_ranking_weights()
+    rw = OVERRIDE.get() or get_ranking_weights()
     unknown = set(rw.weights) - set(FEATURE_NAMES)
     if unknown:
         raise ConfigError(f"ranking_weights.yaml: unknown features {sorted(unknown)} (known: {', '.join(FEATURE_NAMES)})")
     return rw
+
+
+@contextmanager
+def using_weights(rw: RankingWeights) -> Iterator[None]:
+    """Rank with `rw` instead of the packaged weights inside the block."""
+    token = OVERRIDE.set(rw)
+    try:
+        yield
+    finally:
+        OVERRIDE.reset(token)
 
 
 def score_fact(fact: Fact, pq: ParsedQuestion, items: list[str] | None = None, kind: str | None = None,
@@ -53,7 +67,7 @@ def _scored(c: Candidate, rw: RankingWeights) -> Scored:
 
 def rank(facts: list[Fact], pq: ParsedQuestion, kinds: dict[str, str | None], items: list[str] | None = None,
          period: str | None = None) -> list[Scored]:
-    """Facts able to answer, best first; ties go to the earlier page/table (summary tables come first)."""
+    """Facts able to answer, best first; ties go to table cells, then the earlier page/table (summary tables come first)."""
     rw = weights()
     cands: list[Candidate] = []
     for f in facts:
@@ -73,8 +87,10 @@ def rank(facts: list[Fact], pq: ParsedQuestion, kinds: dict[str, str | None], it
 
 
 def tie_break(s: Scored) -> tuple:
+    """Best score first; among equals a table cell (the primary record; narrative corroborates), then the
+    earlier page, table and row."""
     f = s.fact
-    return (-round(s.score, 6), f.page or 0, f.table_index if f.table_index is not None else 999, f.row_index or 0,
+    return (-round(s.score, 6), f.table_index is None, f.page or 0, f.table_index if f.table_index is not None else 999, f.row_index or 0,
             f.fact_id or 0)
 
 
@@ -131,7 +147,8 @@ def conflicting(best: Scored, others: list[Scored]) -> list[Fact]:
     """Close candidates with another value for the same label: shown so the reader can judge."""
     out = []
     for s in others[1:4]:
-        if s.fact.doc_id == best.fact.doc_id and not same_value(s.fact, best.fact) and s.score >= best.score - weights().margins.conflict \
+        if s.fact.doc_id == best.fact.doc_id and not same_value(s.fact, best.fact) \
+                and s.score >= best.score - weights().margins.conflict \
                 and s.fact.unit == best.fact.unit and norm(s.fact.row_label) == norm(best.fact.row_label):
             out.append(s.fact)
     return out

@@ -157,6 +157,18 @@ class Settings(BaseSettings):
         None, description="Folder holding corpus/seeds and eval/ for `bench-scale`; unset = ../shared beside the repository."
     )
 
+    # --- ranking fit (`budgetqa refit`) ----------------------------------------------------
+    refit_c: float = Field(
+        0.5, gt=0,
+        description="Inverse L2 regularisation strength of the pairwise logistic fit of the ranking weights "
+                    "(smaller = weights pulled harder toward zero, less fitted to the labelled questions).",
+    )
+    refit_folds: int = Field(5, ge=2, description="Question-grouped folds of the held-out accuracy reported by refit.")
+    refit_seed: int = Field(0, description="Seed of the refit's pair sampling, so a refit is reproducible.")
+    refit_max_pairs: int = Field(
+        400, ge=1, description="Most (right, wrong) candidate pairs sampled from one ranking for the fit."
+    )
+
     # --- sample corpus -----------------------------------------------------------------
     sample_dir: Path = Field(
         Path("samples"),
