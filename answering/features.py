@@ -11,12 +11,13 @@ from budgetqa.answering.constraints import kind_allowed, measure_allowed, period
 from budgetqa.answering.labels import (COUNT_COL, GENERIC_ROWS, clean_row, code_matches, column_item, generic_column,
                                        in_change_clause, norm, shares_noun, similarity)
 from budgetqa.answering.question import ParsedQuestion
+from budgetqa.core.phrases import get_phrases
 from budgetqa.core.records import Fact
 from budgetqa.core.units import is_money_unit
 
 MIN_LABEL_SIM = 0.55  # a fact without a matching item must resemble the question at least this much
 MIN_ITEM_SIM = 0.8  # with items asked, a fact matching none must resemble the question at least this much
-_PERCENT_ASK = re.compile(r"%|％|率|比例|比重|百分|满意度|占")
+_PERCENT_ASK = re.compile(get_phrases().alternation("percent_ask"))
 _CHANGES = ("change", "change_pct")
 
 

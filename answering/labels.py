@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 
+from budgetqa.core.phrases import get_phrases
 from budgetqa.core.records import Fact
 from budgetqa.core.vocabulary import get_vocabulary, normalize_label
 
-GENERIC_ROWS = re.compile(r"^(?:合计|总计|小计|资产总额|本年合计|共计|总额)$")
-_GENERIC_COLS = ("", "合计", "金额", "预算数", "决算数", "本年预算数", "本年预算", "本年决算数", "数值", "值", "小计",
-                 "总计", "预算", "决算", "全年预算数", "年初预算数", "一般公共预算财政拨款", "本年收入", "本年支出")
-COUNT_COL = re.compile(r"数量|件数|人数|辆数|台数|个数|面积")
+_W = get_phrases()  # the word lists (budgetqa/core/data/question_words.yaml)
+GENERIC_ROWS = re.compile(rf"^(?:{_W.alternation('total_rows')})$")
+_GENERIC_COLS = _W.words("total_columns")
+COUNT_COL = re.compile(_W.alternation("count_columns"))
 _PUNCT = re.compile(r"[\s、，,。；;：:（）()“”\"'‘’《》\-—－/]|[（(](?:类|款|项)[)）]")
-_TAIL_WORDS = re.compile(r"(?:预算数|预算|决算数|决算|安排|支出数)$")
-_CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|压减|降低|上升|增减|新增")
+_TAIL_WORDS = re.compile(rf"(?:{_W.alternation('label_tail_words')})$")
+_CHANGE_WORDS = re.compile(_W.alternation("change_words"))
 
 
 def norm(text: str) -> str:
