@@ -1,7 +1,9 @@
-"""Fitting the ranking weights: a pairwise logistic regression (scikit-learn) on the rankings of labelled
+"""Fitting the ranking weights: a pairwise logistic regression (scipy L-BFGS) on the rankings of labelled
 questions (`ranking_data.Group`): for each ranking, every (right, wrong) candidate pair says the right one
 should score higher, so P(a beats b) = sigmoid(w·(x_a - x_b)). No intercept (only differences within one
-ranking matter), L2 regularisation (`Settings.refit_c`), and each question weighs the same however many
+ranking matter), L2 regularisation (`Settings.refit_c`) toward a prior: the hand-set weights rescaled to the
+logit scale (`prior='hand'`, the default: a feature seen in one question only, a subject code or a previous-year
+column, keeps its known direction) or zero (`prior='zero'`). Each question weighs the same however many
 rankings and candidates it has, so no single question is memorised.
 
 Accuracy is top-1 over rankings of questions the fit did not see (question-grouped K-fold), beside the
