@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgetqa.answering.features import FEATURE_NAMES, Candidate, candidate
-from budgetqa.answering.labels import generic_column, norm  # noqa: F401  (generic_column: used by render)
+# re-exported: callers that imported the constraints and label helpers from here keep working
+from budgetqa.answering.constraints import (RATE_MEASURES, SHARE_MEASURES, kind_allowed,  # noqa: F401
+                                            measure_allowed, qualifier_allowed)
+from budgetqa.answering.features import MIN_LABEL_SIM  # noqa: F401
+from budgetqa.answering.labels import (clean_row, code_matches, column_item, generic_column, norm,  # noqa: F401
+                                       similarity)
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.core.errors import ConfigError
 from budgetqa.core.ranking_weights import RankingWeights, get_ranking_weights
