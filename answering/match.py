@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import re
 
+from budgetqa.answering.constraints import kind_allowed, measure_allowed
+from budgetqa.answering.features import MIN_LABEL_SIM
+from budgetqa.answering.labels import code_matches, column_item, norm, similarity
 from budgetqa.answering.lookup import answerable_items
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.answering.render import fact_label, printed
-from budgetqa.answering.select import (
-    MIN_LABEL_SIM,
-    code_matches,
-    column_item,
-    kind_allowed,
-    measure_allowed,
-    norm,
-    similarity,
-)
 
 from budgetqa.core.measures import default_measure, measure_name, measure_spans
 from budgetqa.core.records import Citation, ConstraintCheck, Fact, FactMatch

@@ -8,10 +8,10 @@ from __future__ import annotations
 import logging
 
 from budgetqa.answering.catalog import Catalog
+from budgetqa.answering.labels import code_matches, similarity
 from budgetqa.answering.lookup import FactFinder
 from budgetqa.answering.match import check_fact
 from budgetqa.answering.question import ParsedQuestion
-from budgetqa.answering.select import code_matches, similarity
 
 from budgetqa.core.records import Fact, FactMatch
 from budgetqa.core.settings import Settings

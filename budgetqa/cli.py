@@ -12,7 +12,7 @@ from budgetqa.core.errors import BudgetQAError
 from budgetqa.core.settings import Settings
 from budgetqa.evaluation.report import SHOW_CHOICES
 from budgetqa.commands import (cmd_app, cmd_ask, cmd_audit_eval, cmd_backup, cmd_bench_kiosk, cmd_chat, cmd_check, cmd_docs, cmd_embed, cmd_facts, cmd_ingest, cmd_restore)
-from budgetqa.eval_commands import (cmd_bench, cmd_bench_extract, cmd_bench_ingest, cmd_bench_scale, cmd_eval, cmd_eval_retrieval)
+from budgetqa.eval_commands import (cmd_bench, cmd_bench_extract, cmd_bench_ingest, cmd_bench_scale, cmd_eval, cmd_eval_retrieval, cmd_refit)
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="machine-readable report (every item with its outcome)")
     s.add_argument("--show", choices=SHOW_CHOICES,
                    help="list the items of one outcome with the answer given (failed = every item not right)")
+
+    s = sub("refit", cmd_refit, "fit the ranking weights on labelled question sets; held-out accuracy; write the weights file")
+    s.add_argument("--sets", nargs="+", help="labelled jsonl sets (default: ../shared/eval/dev*.jsonl, tests/data/eval_extra.jsonl)")
+    s.add_argument("--prior", choices=("hand", "zero"), default="hand",
+                   help="shrink the weights toward the hand-set ones (default) or toward zero")
+    s.add_argument("--out", help="weights file to write (default: the packaged ranking_weights.yaml)")
+    s.add_argument("--dry-run", action="store_true", help="report only; write nothing")
 
     s = sub("eval-retrieval", cmd_eval_retrieval, "recall@1/@5 and MRR of BM25, dense and hybrid retrieval")
     s.add_argument("files", nargs="+", help="one or more gold jsonl files, evaluated together")

@@ -137,7 +137,7 @@ class Settings(BaseSettings):
     )
     related_min_similarity: float = Field(
         0.6, ge=0, le=1,
-        description="Least label similarity (0..1, answering.select.similarity) for a figure to be listed as related.",
+        description="Least label similarity (0..1, answering.labels.similarity) for a figure to be listed as related.",
     )
     mode: Literal["full", "kiosk"] = Field(
         "full", description="'kiosk': read-only public terminal with template answers only."
@@ -162,6 +162,18 @@ class Settings(BaseSettings):
 
     shared_dir: Path | None = Field(
         None, description="Folder holding corpus/seeds and eval/ for `bench-scale`; unset = ../shared beside the repository."
+    )
+
+    # --- ranking fit (`budgetqa refit`) ----------------------------------------------------
+    refit_c: float = Field(
+        0.5, gt=0,
+        description="Inverse L2 regularisation strength of the pairwise logistic fit of the ranking weights "
+                    "(smaller = weights pulled harder toward zero, less fitted to the labelled questions).",
+    )
+    refit_folds: int = Field(5, ge=2, description="Question-grouped folds of the held-out accuracy reported by refit.")
+    refit_seed: int = Field(0, description="Seed of the refit's pair sampling, so a refit is reproducible.")
+    refit_max_pairs: int = Field(
+        400, ge=1, description="Most (right, wrong) candidate pairs sampled from one ranking for the fit."
     )
 
     # --- sample corpus -----------------------------------------------------------------
