@@ -157,3 +157,21 @@ def test_an_unreachable_server_is_a_clear_store_error(postgres_server, capsys, m
     assert main(["--store", str(tmp_path / "s"), "docs"]) == 2
     err = capsys.readouterr().err
     assert "无法连接 PostgreSQL" in err and "secret" not in err
+
+
+def test_bench_backends_times_both_stores_and_compares_their_answers(pg_url, tmp_path, capsys, monkeypatch):
+    import json
+
+    from tests.conftest import seed
+
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"question": "群众工作中心2021年工会经费是多少"}, ensure_ascii=False) + "\n",
+                         encoding="utf-8")
+    args = ["--store", str(tmp_path / "s"), "--embedding-model", "hash", "bench-backends", str(questions),
+            str(seed("000")), "--work", str(tmp_path / "w"), "--repeats", "1"]
+    assert main(args) == 2 and "BUDGETQA_DATABASE_URL" in capsys.readouterr().err
+    monkeypatch.setenv("BUDGETQA_DATABASE_URL", pg_url)
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["answers_differ"] == [] and out["sqlite"]["n"] == out["postgres"]["n"] == 1
+    assert 0 < out["postgres"]["p50_ms"] and 0 < out["sqlite"]["p50_ms"]
