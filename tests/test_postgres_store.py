@@ -175,3 +175,14 @@ def test_bench_backends_times_both_stores_and_compares_their_answers(pg_url, tmp
     out = json.loads(capsys.readouterr().out)
     assert out["answers_differ"] == [] and out["sqlite"]["n"] == out["postgres"]["n"] == 1
     assert 0 < out["postgres"]["p50_ms"] and 0 < out["sqlite"]["p50_ms"]
+
+
+def test_a_lost_connection_is_opened_again_between_statements(pg_url):
+    import psycopg
+
+    store = open_store(pg_url)
+    before = store.fingerprint()
+    pid = store.conn.raw.info.backend_pid
+    with psycopg.connect(pg_url, autocommit=True) as admin:  # what a server restart does to the app's session
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (pid,)).fetchone()[0]
+    assert store.fingerprint() == before and store.conn.raw.info.backend_pid != pid

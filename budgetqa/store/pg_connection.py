@@ -7,8 +7,11 @@ it does on SQLite.
 """
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
+
+log = logging.getLogger(__name__)
 
 
 class Row:
@@ -59,16 +62,45 @@ def _params(params: Iterable[Any]) -> list[Any]:
 
 
 class PgConnection:
-    """The side store's connection on PostgreSQL (`psycopg.Connection` in autocommit mode underneath)."""
+    """The side store's connection on PostgreSQL (`psycopg.Connection` in autocommit mode underneath).
 
-    def __init__(self, raw):
+    A connection lost between statements (server restart, idle timeout, network cut) is opened again once, so a
+    long-running app survives it; inside a transaction the error goes up (the transaction is gone with it).
+    """
+
+    def __init__(self, raw, reconnect: Callable[[], Any] | None = None):
         self.raw = raw
+        self._reconnect = reconnect
+        self._in_transaction = False
         raw.row_factory = _row_factory
 
     def execute(self, sql: str, params: Sequence[Any] | None = None):
+        try:
+            cursor = self._execute(sql, params)
+        except Exception as exc:
+            if not self._lost(exc):
+                raise
+            log.warning("PostgreSQL connection lost (%s); reconnecting", str(exc).strip())
+            self.raw = self._reconnect()
+            self.raw.row_factory = _row_factory
+            cursor = self._execute(sql, params)
+        verb = sql.lstrip()[:8].upper()
+        if verb.startswith("BEGIN"):
+            self._in_transaction = True
+        elif verb.startswith(("COMMIT", "ROLLBACK")):
+            self._in_transaction = False
+        return cursor
+
+    def _execute(self, sql: str, params: Sequence[Any] | None):
         if not params:
             return self.raw.execute(sql)  # no parameters: sent as is (a script may hold several statements)
         return self.raw.execute(translate(sql), _params(params))
+
+    def _lost(self, exc: Exception) -> bool:
+        import psycopg
+
+        return (isinstance(exc, psycopg.OperationalError) and self._reconnect is not None
+                and not self._in_transaction and (self.raw.broken or self.raw.closed))
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]):
         cursor = self.raw.cursor()
@@ -77,9 +109,3 @@ class PgConnection:
 
     def close(self) -> None:
         self.raw.close()
-
-    @property
-    def in_transaction(self) -> bool:
-        from psycopg.pq import TransactionStatus
-
-        return self.raw.info.transaction_status != TransactionStatus.IDLE

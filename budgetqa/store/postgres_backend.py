@@ -59,7 +59,8 @@ class PostgresBackend:
         self.connect_timeout_s = connect_timeout_s
 
     def connect(self) -> PgConnection:
-        return PgConnection(connect(self.url, self.connect_timeout_s))
+        return PgConnection(connect(self.url, self.connect_timeout_s),
+                            reconnect=lambda: connect(self.url, self.connect_timeout_s))
 
     def run_script(self, conn: PgConnection, sql: str) -> None:
         conn.execute(sql)  # no parameters: one simple-protocol call runs every statement (and $$ bodies)

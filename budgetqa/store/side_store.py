@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from budgetqa.core.records import Chunk, Document, Fact, StoredDocument
 from budgetqa.store import migrate
-from budgetqa.store.postgres_backend import PostgresBackend, is_database_url
-from budgetqa.store.sqlite_backend import SqliteBackend
+from budgetqa.store.backend import backend_for
 
 if TYPE_CHECKING:
     from budgetqa.core.settings import Settings
@@ -29,19 +28,6 @@ _FACT_COLUMNS = (
 def latest_schema_version() -> int:
     """The schema version this code writes (the number of its last migration)."""
     return migrate.latest_schema_version()
-
-
-def backend_for(target: "Path | str | Settings"):
-    """The backend of a store: a `postgresql://` URL (or Settings with `database_url`) or a SQLite file."""
-    from budgetqa.core.settings import Settings
-
-    if isinstance(target, Settings):
-        if target.database_url:
-            return PostgresBackend(target.database_url, target.pg_connect_timeout_s)
-        return SqliteBackend(target.sqlite_path)
-    if is_database_url(target):
-        return PostgresBackend(str(target))
-    return SqliteBackend(target)
 
 
 class SideStore:
