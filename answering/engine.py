@@ -45,7 +45,7 @@ INDEX_BUILDING = "语义索引仍在建立中：本回答来自数据表和关�
 class Engine:
     def __init__(self, settings: Settings, store=None):
         self.settings = settings
-        self.store = store if store is not None else open_store(settings.sqlite_path)
+        self.store = store if store is not None else open_store(settings)
         self._catalog: Catalog | None = None
         self._fingerprint: str | None = None
         self._retriever = None

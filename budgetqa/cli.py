@@ -12,7 +12,8 @@ from budgetqa.core.errors import BudgetQAError
 from budgetqa.core.settings import Settings
 from budgetqa.evaluation.report import SHOW_CHOICES
 from budgetqa.commands import (cmd_app, cmd_ask, cmd_audit_eval, cmd_backup, cmd_bench_kiosk, cmd_chat, cmd_check, cmd_docs, cmd_embed, cmd_facts, cmd_ingest, cmd_restore)
-from budgetqa.eval_commands import (cmd_bench, cmd_bench_extract, cmd_bench_ingest, cmd_bench_scale, cmd_eval, cmd_eval_retrieval, cmd_refit)
+from budgetqa.eval_commands import (cmd_bench, cmd_bench_backends, cmd_bench_extract, cmd_bench_ingest, cmd_bench_scale,
+                                    cmd_eval, cmd_eval_retrieval, cmd_refit)
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--work", type=Path, default=Path(".budgetqa-bench"), help="folder for the corpora and stores")
     s.add_argument("--questions", type=int, default=40, help="fact and passage questions asked per size")
     s.add_argument("--no-baseline", dest="baseline", action="store_false", help="skip the LangChain baseline")
+
+    s = sub("bench-backends", cmd_bench_backends,
+            "fact-question latency p50/p95 with the side store in SQLite vs PostgreSQL (BUDGETQA_DATABASE_URL, empty)")
+    s.add_argument("file", help="jsonl file of questions")
+    s.add_argument("paths", nargs="+", help="corpus files or folders ingested into both stores")
+    s.add_argument("--work", type=Path, default=Path(".budgetqa-bench-backends"), help="folder for the stores")
+    s.add_argument("--repeats", type=int, default=3)
 
     s = sub("facts", cmd_facts, "query the fact store; export CSV/XLSX")
     s.add_argument("--org")

@@ -121,7 +121,7 @@ def cmd_embed(args, settings: Settings) -> int:
 def cmd_docs(args, settings: Settings) -> int:
     from budgetqa.store.side_store import open_store
 
-    docs = open_store(settings.sqlite_path).list_documents()
+    docs = open_store(settings).list_documents()
     if args.json:
         print_json([d.__dict__ for d in docs])
         return 0

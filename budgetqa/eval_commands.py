@@ -95,6 +95,14 @@ def cmd_bench_ingest(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench_backends(args, settings: Settings) -> int:
+    from budgetqa.benchmarks.store_backends import bench_backends
+
+    questions = [i["question"] for i in read_jsonl(args.file)]
+    print_json(bench_backends(questions, [Path(p) for p in args.paths], settings, args.work, args.repeats))
+    return 0
+
+
 def cmd_bench_scale(args, settings: Settings) -> int:
     from budgetqa.benchmarks.scale import bench_scale
 

@@ -30,7 +30,7 @@ from budgetqa.ingest.guard import check_content
 from budgetqa.ingest.loader import SUPPORTED_SUFFIXES, read_file, sha256_bytes
 from budgetqa.ingest.parallel import ParsedFile, StageTimes, parse_files, set_tokenizer
 from budgetqa.store.side_store import SideStore, open_store
-from budgetqa.store.lock import writer_lock
+from budgetqa.store.lock import store_writer_lock
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class Ingestor:
 
     def __init__(self, settings: Settings, store: SideStore | None = None, embed: bool = True):
         self.settings = settings
-        self.store = store or open_store(settings.sqlite_path)
+        self.store = store or open_store(settings)
         self.embed = embed
         self.times = StageTimes()
         self._vectors = None
@@ -112,7 +112,7 @@ class Ingestor:
                on_wait: Callable[[str], None] | None = None, meta: MetaOverride | None = None) -> list[FileResult]:
         """Ingest files and folders under the store's writer lock (a second ingest waits, then gives up).
         `meta`: organisation / year / kind a user sets for every file of this call (validated: parse_override)."""
-        with writer_lock(self.settings.store, self.settings.ingest_lock_wait_s, on_wait):
+        with store_writer_lock(self.settings, on_wait):
             return self._ingest(paths, on_file, meta)
 
     def _ingest(self, paths: Iterable[str | Path], on_file: Callable[[FileResult], None] | None,

