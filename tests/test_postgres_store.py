@@ -82,7 +82,7 @@ def test_an_older_postgresql_store_is_migrated_forward(pg_url):
         conn.execute("DROP TABLE store_version; DROP FUNCTION budgetqa_bump_store_version() CASCADE;"
                      "ALTER TABLE chunks DROP COLUMN embed_state, DROP COLUMN text_width;"
                      "ALTER TABLE facts DROP COLUMN measure, DROP COLUMN blank;"
-                     "ALTER TABLE documents DROP COLUMN extraction_version, DROP COLUMN aliases;"
+                     "ALTER TABLE documents DROP COLUMN extraction_version, DROP COLUMN aliases, DROP COLUMN meta_sources;"
                      "DROP INDEX facts_org_year, facts_year_item;"
                      "DELETE FROM _migrations WHERE number > 2;"
                      "INSERT INTO documents (id, name, path, format, pages, ingested_at) VALUES ('d','d','d','txt',1,'x');"
