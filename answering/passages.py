@@ -57,7 +57,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_SCAN_CHUNKS = 5000
-MIN_COVERAGE = 0.3  # share of the question's (weighted) bigrams the best sentence must hold
+MIN_COVERAGE = 0.3  # share of the question's (IDF-weighted) words the best sentence must hold
 
 
 class PassageAnswerer:
@@ -113,12 +113,12 @@ class PassageAnswerer:
     def narrative_quotes(self, pq: ParsedQuestion, passages: list[Passage], limit: int = MAX_QUOTES,
                          ranks: dict[str, int] | None = None) -> tuple[list[Quote], str]:
         """The quotes answering a narrative question and a note ('' or how many items were left out)."""
-        return _narrative_quotes(pq, self.units(passages, ranks), passages, limit)
+        return _narrative_quotes(pq, self.units(passages, ranks), passages, limit, self.settings)
 
     # --- other questions -------------------------------------------------------------------------
     def best_quotes(self, pq: ParsedQuestion, passages: list[Passage], limit: int = 3,
                     must_contain: list[str] | None = None) -> list[Quote]:
-        return _best_quotes(pq, passages, limit, must_contain)
+        return _best_quotes(pq, passages, limit, must_contain, self.settings)
 
     # --- the answer -------------------------------------------------------------------------------
     def answer(self, pq: ParsedQuestion, doc_ids: list[str] | None = None) -> tuple[Answer, list[Passage]]:
