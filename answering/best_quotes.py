@@ -17,9 +17,10 @@ NEAR_BEST = 0.7  # a further quote scores at least this share of the best quote'
 
 
 def best_quotes(pq: ParsedQuestion, passages: list[Passage], limit: int = 3,
-                must_contain: list[str] | None = None, settings=None,
-                reranker: Reranker | None = None) -> list[Quote]:
-    """The sentences best matching the question's words (BM25 over the candidate sentences), best first."""
+                must_contain: list[str] | None = None, settings=None, reranker: Reranker | None = None,
+                min_coverage: float = 0.0) -> list[Quote]:
+    """The sentences best matching the question's words (BM25 over the candidate sentences), best first, of
+    those holding at least `min_coverage` of the question's (IDF-weighted) words."""
     units = []  # (passage, start, end)
     for p in passages:
         for s, e in sentences(p.chunk):
@@ -47,8 +48,8 @@ def best_quotes(pq: ParsedQuestion, passages: list[Passage], limit: int = 3,
         if cov > 0:
             scored.append((float(bm25[k]), cov, p, s, e))
     scored.sort(key=lambda t: (-t[0], t[2].chunk.doc_id, t[2].chunk.ordinal, t[3]))
-    order = rerank(pq.text, [p.chunk.text[s:e] for _, _, p, s, e in scored], list(range(len(scored))), settings,
-                   reranker)
+    able = [i for i, t in enumerate(scored) if t[1] >= min_coverage]  # the cross-encoder sees these
+    order = rerank(pq.text, [p.chunk.text[s:e] for _, _, p, s, e in scored], able, settings, reranker)
     scored = [scored[i] for i in order]
     top = max((t[0] for t in scored), default=0.0)
     out: list[Quote] = []

@@ -80,7 +80,7 @@ def narrative_quotes(pq: ParsedQuestion, units: list[Unit], passages: list[Passa
     out: list[Quote] = []
     used: list[tuple[str, int, int]] = []
     seen: set[str] = set()
-    top = max(x.score for x in scored)
+    top = max((x.score for x in scored if x.coverage >= MIN_NARRATIVE), default=0.0)
     first_says, first_tier = False, 0
     for x in scored:
         score, cov, u, s, e = x.score, x.coverage, x.unit, x.start, x.end
@@ -204,7 +204,9 @@ def score_units(pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit], 
     out.sort(key=lambda t: (*_order(t), -t.score, t.unit.passage.chunk.doc_id, t.unit.passage.chunk.ordinal,
                             t.start))
     texts_out = [x.unit.passage.chunk.text[x.start:x.end] for x in out]
-    order = rerank(pq.text, texts_out, list(range(len(out))), settings, reranker)
+    able = [i for i, x in enumerate(out) if x.coverage >= MIN_NARRATIVE]  # the cross-encoder sees these
+    order = rerank(pq.text, texts_out, able, settings, reranker) + [i for i, x in enumerate(out)
+                                                                    if x.coverage < MIN_NARRATIVE]
     ranked = [out[i] for i in order]
     ranked.sort(key=_order)  # stable
     return ranked
@@ -221,8 +223,8 @@ def _order(x: Scored) -> tuple[int, int]:
 
 
 _WHOLE = "\u27e8whole\u27e9"  # an identity sentence answering a duty question without a topic
-_HEAD = "h:"
-_IDENTITY_TOKEN = "\u27e8identity\u27e9"  # the sentence says what the asked organisation is  # the heading field: tokens of the headings above a unit
+_HEAD = "h:"  # the heading field: tokens of the headings above a unit
+_IDENTITY_TOKEN = "\u27e8identity\u27e9"  # the sentence says what the asked organisation is
 
 
 def _held(tokens: tuple[str, ...], text: str, terms: Terms) -> set[str]:
@@ -235,9 +237,10 @@ def _held(tokens: tuple[str, ...], text: str, terms: Terms) -> set[str]:
 
 
 def _form(u: Unit, kind: str, words: list[str] = ()) -> int | None:
-    """0: a full answer (a label row answers 'what'/'list'); 1: a weak one (a heading answering 'what'/'list', a fragment, a
-    bare document reference, a very short line), quoted only after the full answers; None: no answer at all
-    (headings and rows of numbers answer no narrative question; a row of text may: '绩效目标 | …')."""
+    """0: a full answer (a label row '项目编码 | …' answers 'what'/'list'); 1: a weak one (a heading answering
+    'what'/'list', a fragment, a bare document reference, a very short line), quoted only when no full answer
+    is; None: no answer at all (headings, table-of-contents lines and rows of numbers answer no narrative
+    question; a row of text may: '绩效目标 | …')."""
     text = u.text
     if u.form == "heading":  # a table's first line is its title
         return 1 if kind in ("what", "list") and u.passage.chunk.kind != "table" else None

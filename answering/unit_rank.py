@@ -24,6 +24,7 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from budgetqa.answering.terms import tokenize
+from budgetqa.core.settings import Settings
 from budgetqa.retrieval.lexical import BM25_B, BM25_K1
 
 log = logging.getLogger(__name__)
@@ -108,14 +109,14 @@ class CandidateIndex:
         return sum(w for t, w in weights.items() if t in held) / total if total else 0.0
 
 
-def rerank(question: str, texts: list[str], order: list[int], settings, reranker: Reranker | None = None
-           ) -> list[int]:
+def rerank(question: str, texts: list[str], order: list[int], settings: Settings | None,
+           reranker: Reranker | None = None) -> list[int]:
     """`order` (candidate indexes, best first) with its head reordered by the cross-encoder when one is
     configured (`settings.reranker_model`, or `reranker` given); unchanged otherwise."""
-    model = getattr(settings, "reranker_model", None) if settings is not None else None
+    model = settings.reranker_model if settings is not None else None
     if reranker is None and not model:
         return order
-    k = getattr(settings, "sentence_rerank_k", 20) if settings is not None else 20
+    k = settings.sentence_rerank_k if settings is not None else Settings().sentence_rerank_k
     head, tail = order[:k], order[k:]
     if len(head) < 2:
         return order
