@@ -45,7 +45,8 @@ CUES = {
 }
 _GLOSSARY = re.compile(r"名词解释|释义")  # a 'what' question is answered under a glossary heading
 # A sentence saying what an organisation is ('…是普陀区政府的派出机关').
-_IDENTITY = re.compile(r"(?:是|为|属于|系)[^，。；]{0,30}(?:机关|机构|部门|单位|组织|中心)")
+_BODY = re.compile(r"机关|机构|部门|单位|组织|中心")
+_IDENTITY = re.compile(r"(?:是|为|属于|系)[^，。；]{0,30}(?:" + _BODY.pattern + ")")
 
 
 @dataclass
@@ -144,13 +145,18 @@ def score_units(pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit], 
     held: list[set[str]] = []
     says_k: list[bool] = []
     opening = 0  # index of the first sentence of the current paragraph (numbered item)
+    prev_opening: int | None = None  # that of the paragraph before, when it is text of the same chunk
     for k, u in enumerate(units):
         prev = units[k - 1] if k else None
         same_para = prev is not None and prev.passage.chunk.id == u.passage.chunk.id and prev.para == u.para \
             and u.form == "sentence" and prev.form == "sentence"
         if not same_para:
-            opening = k
-        says = bool(cue and cue.search(norm(texts[k])))
+            # a paragraph opening with the cue has no subject of its own ('主要用于：…' under the item before)
+            follows = prev is not None and prev.passage.chunk.id == u.passage.chunk.id and prev.para == u.para - 1 \
+                and u.form == "sentence" and prev.form == "sentence"
+            prev_opening, opening = (opening if follows else None), k
+        m = cue.search(norm(texts[k])) if cue else None
+        says = m is not None
         identity = kind == "duty" and bool(_IDENTITY.search(texts[k])) and (
             not names or any(o in texts[k] for o in names))
         says = says or identity
@@ -161,10 +167,13 @@ def score_units(pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit], 
         s, e, mine = u.start, u.end, own[k]
         # a cue sentence continuing its paragraph takes its subject along: the sentence before it, or the
         # paragraph's (numbered item's) opening sentence ('3、…信息化建设（项）。主要用于：…。年初预算为….
-        # 决算数小于预算数的主要原因：…'), whichever makes the quote itself cover more of the question
-        if says and same_para and kind in ("why", "purpose", "how"):
+        # 决算数小于预算数的主要原因：…'), whichever makes the quote itself cover more of the question; a
+        # paragraph opening with the cue takes them from the paragraph before
+        subject = (k - 1, opening) if same_para else (k - 1, prev_opening) if (
+            m is not None and m.start() == 0 and prev_opening is not None) else ()
+        if says and subject and kind in ("why", "purpose", "how"):
             best = cov(mine)
-            for j in dict.fromkeys((k - 1, opening)):
+            for j in dict.fromkeys(subject):
                 a = units[j].start
                 if j >= k or e - a > _MAX_SUBJECT_SPAN:
                     continue
@@ -183,8 +192,8 @@ def score_units(pq: ParsedQuestion, kind: str, terms: Terms, units: list[Unit], 
         wanted.append(DIRECTION)
     if cue:
         wanted += [CUE, _HEAD + CUE]
-    if kind == "duty":
-        wanted.append(_IDENTITY_TOKEN)
+    if kind == "duty" and all(_BODY.fullmatch(w) for w in terms.words):
+        wanted.append(_IDENTITY_TOKEN)  # the question asks what the organisation is ('是什么性质的机关')
     bm25 = _Index(bags).scores(wanted)
     own_terms = list(terms.gate) or sorted(terms.grams)  # a quote holds one of them itself
     out: list[Scored] = []
