@@ -239,7 +239,7 @@ _IDENTITY_TOKEN = "\u27e8identity\u27e9"  # the sentence says what the asked org
 def _held(tokens: tuple[str, ...], text: str, terms: Terms) -> set[str]:
     """The tokens a text holds: its own, the question's words found in it (`held_tokens`), the asked
     direction when it states it."""
-    out = set(tokens) | held_tokens(norm(text), (*terms.words, *terms.years))
+    out = set(tokens) | held_tokens(text, (*terms.words, *terms.years))
     if terms.direction and any(d in text for d in terms.direction):
         out.add(DIRECTION)
     return out

@@ -23,7 +23,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from budgetqa.answering.terms import tokenize
+from budgetqa.answering.terms import norm, tokenize
 from budgetqa.core.settings import Settings
 from budgetqa.retrieval.lexical import BM25_B, BM25_K1
 
@@ -47,7 +47,7 @@ def tokens_of(text: str) -> tuple[str, ...]:
 def held_tokens(text: str, words: Sequence[str]) -> set[str]:
     """The tokens of a text and the question's words found in it: segmentation differs with the neighbours
     ('下设3个股室' cuts as 个股/室), a word present in the text is held all the same."""
-    flat = "".join(text.split()).lower()
+    flat = norm(text).lower()  # without quotes and spaces ('“三公”经费', '2024 年')
     return set(tokens_of(text)) | {w for w in words if w and w.lower() in flat}
 
 
