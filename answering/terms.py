@@ -37,11 +37,15 @@ _DOWN_WORDS = _W.words("fall_words")
 _TOKENIZER = None
 
 
-def _tokenize(text: str) -> list[str]:
+def tokenize(text: str) -> list[str]:
+    """The retrieval tokenizer's tokens (budgetqa.retrieval.lexical.Tokenizer, one instance per process)."""
     global _TOKENIZER
     if _TOKENIZER is None:
         _TOKENIZER = Tokenizer()
     return _TOKENIZER.tokenize(text)
+
+
+_tokenize = tokenize
 
 
 def content_text(pq: ParsedQuestion) -> str:

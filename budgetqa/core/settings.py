@@ -65,7 +65,14 @@ class Settings(BaseSettings):
     )
     hash_embedding_dim: int = Field(256, ge=8, description="Dimension of the 'hash' fake embedder.")
     reranker_model: str | None = Field(
-        None, description="Optional sentence-transformers cross-encoder name or path for reranking."
+        None,
+        description=(
+            "Optional sentence-transformers cross-encoder name or path (loaded from the local cache only) "
+            "reranking retrieved passages and the best candidate sentences of quoted answers; unset = BM25 order."
+        ),
+    )
+    sentence_rerank_k: int = Field(
+        20, ge=2, description="Best BM25 candidate sentences of a quoted answer reordered by the cross-encoder."
     )
 
     # --- ingestion limits --------------------------------------------------------------
