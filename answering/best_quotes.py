@@ -1,21 +1,26 @@
 """Questions neither the facts nor the narrative path answer (a figure the facts could not answer): the
-sentence holding most of the question's (weighted) words and bigrams; broad questions ('主要职责有哪些') the text
-under a heading naming the asked topic."""
+sentences ranked by BM25 over the candidate sentences (`unit_rank`: the retrieval tokenizer, a figure token for
+a figure question), then the optional cross-encoder; a quote holds a minimum share of the question's
+(IDF-weighted) words. Broad questions ('主要职责有哪些') quote the text under a heading naming the asked topic."""
 from __future__ import annotations
 
-import math
 import re
 
 from budgetqa.answering.paragraphs import is_numbered_heading, sentences, trim
 from budgetqa.answering.question import ParsedQuestion
-from budgetqa.answering.terms import GENERIC, bigrams, core_terms, query_text, query_words
+from budgetqa.answering.terms import core_terms, query_words
+from budgetqa.answering.unit_rank import FIGURE, Candidate, CandidateIndex, Reranker, held_tokens, rerank
 from budgetqa.answering.units import Quote
 from budgetqa.core.records import Chunk, Passage
 
+NEAR_BEST = 0.7  # a further quote scores at least this share of the best quote's score
+
 
 def best_quotes(pq: ParsedQuestion, passages: list[Passage], limit: int = 3,
-                must_contain: list[str] | None = None) -> list[Quote]:
-    """The sentences holding most of the question's (weighted) words and bigrams."""
+                must_contain: list[str] | None = None, settings=None, reranker: Reranker | None = None,
+                min_coverage: float = 0.0) -> list[Quote]:
+    """The sentences best matching the question's words (BM25 over the candidate sentences), best first, of
+    those holding at least `min_coverage` of the question's (IDF-weighted) words."""
     units = []  # (passage, start, end)
     for p in passages:
         for s, e in sentences(p.chunk):
@@ -29,31 +34,29 @@ def best_quotes(pq: ParsedQuestion, passages: list[Passage], limit: int = 3,
         if headed:
             return headed
     words = query_words(pq)
-    qgrams = bigrams(query_text(pq)) - GENERIC
-    if not words and not qgrams:
+    if not words:
         return []
     texts = [p.chunk.text[s:e] for p, s, e in units]
-    grams = [bigrams(t) for t in texts]
-    n = len(units)
-    w_word = {w: math.log(1 + n / (1 + sum(1 for t in texts if w in t))) for w in words}
-    w_gram = {g: math.log(1 + n / (1 + sum(1 for gs in grams if g in gs))) for g in qgrams}
-    tw, tg = sum(w_word.values()) or 1.0, sum(w_gram.values()) or 1.0
-    numeric = pq.intent not in ("narrative", "list") and not pq.wants_text
+    numeric = pq.intent not in ("narrative", "list") and not pq.wants_text  # a figure question wants a figure
+    held = [held_tokens(t, words) for t in texts]
+    index = CandidateIndex([Candidate(sorted(h), (), [FIGURE] if numeric and re.search(r"\d", t) else [])
+                            for h, t in zip(held, texts)])
+    bm25 = index.scores([*words, FIGURE] if numeric else words)
     scored = []
-    for (p, s, e), text, gs in zip(units, texts, grams):
-        cov_w = sum(w for word, w in w_word.items() if word in text) / tw if words else 0.0
-        cov_g = sum(w_gram[g] for g in qgrams & gs) / tg if qgrams else 0.0
-        cov = 0.7 * cov_w + 0.3 * cov_g if words else cov_g
-        if cov <= 0:
-            continue
-        bonus = 0.05 if numeric and re.search(r"\d", text) else 0.0  # a figure question wants a figure
-        scored.append((cov + bonus - 0.0005 * len(text) ** 0.5, cov, p, s, e))
+    for k, (p, s, e) in enumerate(units):
+        cov = index.coverage(words, held[k])
+        if cov > 0:
+            scored.append((float(bm25[k]), cov, p, s, e))
     scored.sort(key=lambda t: (-t[0], t[2].chunk.doc_id, t[2].chunk.ordinal, t[3]))
+    able = [i for i, t in enumerate(scored) if t[1] >= min_coverage]  # the cross-encoder sees these
+    order = rerank(pq.text, [p.chunk.text[s:e] for _, _, p, s, e in scored], able, settings, reranker)
+    scored = [scored[i] for i in order]
+    top = max((t[0] for t in scored), default=0.0)
     out: list[Quote] = []
     spans: list[tuple[str, int, int]] = []
     for sc, cov, p, s, e in scored:
-        if out and cov < 0.7 * out[0].coverage:
-            break
+        if out and sc < NEAR_BEST * top:
+            continue  # (the cross-encoder's order need not follow BM25's)
         s, e = _expand(p.chunk, s, e, pq)
         text = p.chunk.text[s:e]
         if any(text in q.text or q.text in text for q in out) or \

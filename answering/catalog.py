@@ -13,104 +13,27 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+
+from budgetqa.answering.org_names import (
+    ADMIN,
+    COMMON_PLACE_WORDS,
+    MAX_NAME_CHARS,
+    NON_ORG_WORDS,
+    NOT_AN_END,
+    ORG_SUFFIXES,
+    PLACE_SUFFIX,
+    STOP_CHARS,
+    align,
+    clean_name,
+    is_name_char,
+    place_spans,
+    place_stem,
+    same_head,
+)
 
 from budgetqa.core.records import StoredDocument
 
 log = logging.getLogger(__name__)
-
-# Words that end an organisation name ('…局', '…商务委', '…工作中心', '…街道办事处').
-ORG_SUFFIXES = (
-    "街道办事处", "办事处", "委员会", "人民政府", "政府", "中心", "街道", "局", "委", "办", "部", "厅", "院",
-    "所", "站", "队", "署", "社", "馆",
-)
-# suffix + next character pairs that are ordinary words, not the end of a name ('办公费', '部门预算').
-_NOT_AN_END = (
-    "办公", "办理", "办法", "局部", "局面", "委托", "部门", "部分", "部署", "所属", "所有", "所得", "所需",
-    "院校", "站点", "社会", "社保", "中心城", "处置", "处理", "街道办",
-)
-# Characters that cannot be part of a mention: a mention never runs across them.
-_STOP_CHARS = set("的和与及跟同比在是年月日了呢吗吧把对向从为给那这其它他她请问查我您你看么啥哪谁几各该")
-_PLACE_SUFFIX = "省市区县州旗镇乡"
-_LEADING_NOISE = re.compile(r"^(?:中共)")
-# Common nouns ending in a place word: never the end of a place name ('新建社区', '城市管理').
-_COMMON_PLACE_WORDS = (
-    "社区", "小区", "园区", "辖区", "市区", "地区", "街区", "景区", "校区", "片区", "营区", "灾区", "分区", "专区",
-    "城市", "都市", "超市", "门市", "上市", "城乡", "下乡", "家乡", "老乡", "城镇", "乡镇", "集镇", "全市", "全区",
-    "全县", "全省", "本市", "本区", "本县", "我市", "我区", "我县", "各区", "各县", "各市", "各省", "该区", "该县",
-    "该市", "县区", "区县",
-)
-# The name of an organisation administering a place: '…万里街道办事处', '…区人民政府', '…管理委员会' of a zone.
-_ADMIN = re.compile(r"(?:办事处|人民政府|政府|管理委员会|管委会)$")
-# Words that show a span is about money or figures, not an organisation.
-_NON_ORG_WORDS = ("经费", "支出", "收入", "预算", "决算", "资金", "资产", "多少", "费用", "金额")
-
-
-def _clean(text: str) -> str:
-    return re.sub(r"[\s\u3000“”\"'‘’《》]", "", text)
-
-
-@lru_cache(maxsize=4096)
-def place_spans(name: str) -> tuple[tuple[int, int], ...]:
-    """Spans of complete place names inside an organisation name ('石家庄市', '鹿泉区', '万里街道')."""
-    spans = []
-    start = 2 if name.startswith("中共") else 0
-    i = start
-    while i < len(name):
-        end = None
-        gov = next((w for w in ("人民政府", "政府") if name.startswith(w, i)), None)
-        if gov:  # '…普陀区人民政府万里街道办事处': the government is no part of the next place
-            i = start = i + len(gov)
-            continue
-        if name.startswith("街道", i):
-            end = i + 2
-        elif name[i] in _PLACE_SUFFIX:
-            end = i + 1
-        if end is not None:
-            if end - start >= 3:  # a place has at least two characters before its suffix
-                spans.append((start, end))
-                start = end
-            i = end
-        else:
-            i += 1
-    return tuple(spans)
-
-
-@lru_cache(maxsize=65536)
-def align(mention: str, name: str) -> int | None:
-    """Cost of reading `mention` as an abbreviation of `name`, or None when it cannot be.
-
-    All mention characters must occur in order in the name. The cost counts name characters skipped
-    between the first and the last matched character; skipping a whole place name there is forbidden.
-    """
-    mention, name = _clean(mention), _clean(name)
-    if not mention:
-        return None
-    places = place_spans(name)
-    best: int | None = None
-
-    def internal_ok(prev: int, nxt: int) -> bool:
-        return not any(prev < s and e <= nxt for s, e in places)
-
-    # dynamic programme over (mention index, name index of the previous match)
-    # states: dict name_pos -> min cost having matched mention[:k] with mention[k-1] at name_pos
-    states = {j: 0 for j, ch in enumerate(name) if ch == mention[0]}
-    for ch in mention[1:]:
-        nxt: dict[int, int] = {}
-        for prev, cost in states.items():
-            for j in range(prev + 1, len(name)):
-                if name[j] != ch:
-                    continue
-                if not internal_ok(prev, j):
-                    break
-                c = cost + (j - prev - 1)
-                if c < nxt.get(j, 1 << 30):
-                    nxt[j] = c
-        states = nxt
-        if not states:
-            return None
-    best = min(states.values())
-    return best
 
 
 @dataclass
@@ -198,7 +121,7 @@ class Catalog:
     # --- matching ----------------------------------------------------------------------
     def match(self, mention: str) -> list[str]:
         """Organisations the mention can abbreviate, best first; ties are all returned."""
-        mention = _clean(mention)
+        mention = clean_name(mention)
         if len(mention) < 2:
             return []
         best: dict[str, int] = {}
@@ -213,7 +136,7 @@ class Catalog:
         if not scored:
             return []
         scored.sort()
-        exact = [n for c, n in scored if c == 0 and (mention in _clean(n) or mention in _clean(n).replace("委员会", "委"))]
+        exact = [n for c, n in scored if c == 0 and (mention in clean_name(n) or mention in clean_name(n).replace("委员会", "委"))]
         if len(exact) == 1 and len(scored) > 1 and len(mention) >= 4 and all(c > 0 for c, n in scored if n != exact[0]):
             return exact
         return [n for _, n in scored]
@@ -250,6 +173,11 @@ class Catalog:
         for stem, (start, end) in self._place_hits(text):
             if any(s < end and start < e for s, e in taken):
                 continue
+            deeper = self._unknown_subplace(text, start, end)
+            if deeper is not None:  # '普陀区长征镇': a place of the district that no organisation here has
+                mentions.append(OrgMention(text[start:deeper], start, deeper, [], kind="place"))
+                taken.append((start, deeper))
+                continue
             cands = sorted(self._places[stem])
             mentions.append(OrgMention(text[start:end], start, end, cands, kind="place"))
             taken.append((start, end))
@@ -257,6 +185,18 @@ class Catalog:
             mentions = [m for m in mentions if not any(m is u for u in unplaced)]
         mentions.sort(key=lambda m: m.start)
         return mentions
+
+    def _unknown_subplace(self, text: str, start: int, end: int) -> int | None:
+        """End of a place named right after the place hit at text[start:end] that no organisation of the
+        catalog is in, if any."""
+        spans = self.leading_places(text[start:])
+        inner = [(a + start, b + start) for a, b in spans if a + start >= end]
+        if not inner:
+            return None
+        a, b = inner[0]
+        place = text[a:b]
+        known = set(self._places) | set(self._seats)
+        return None if place in known or place_stem(place) in known else b
 
     def _subject_of(self, text: str, m: OrgMention) -> OrgMention:
         """An unresolved phrase read for the organisation it is about: a known organisation opening it (the
@@ -267,13 +207,13 @@ class Catalog:
             inner = self._mention_ending_at(text[:m.start + end], m.start + end)
             if inner is not None and inner.candidates:
                 # the opening names an organisation itself, not its parent ('普陀区委' of '…区委宣传部')
-                heads = [c for c in inner.candidates if _same_head(inner.text, c)]
+                heads = [c for c in inner.candidates if same_head(inner.text, c)]
                 if heads:
                     inner.candidates = heads
                     return inner
         places = self.leading_places(m.text)
         for a, b in reversed(places):  # the innermost place first ('普陀区万里街道…' -> 万里街道)
-            orgs = self._seats.get(m.text[a:b]) or self._seats.get(_place_stem(m.text[a:b]))
+            orgs = self._seats.get(m.text[a:b]) or self._seats.get(place_stem(m.text[a:b]))
             if orgs:
                 return OrgMention(m.text[:b], m.start, m.start + b, sorted(orgs), kind="place")
         return m
@@ -289,7 +229,7 @@ class Catalog:
             for key in self._place_keys:  # longest first
                 if phrase.startswith(key, i):
                     end = i + len(key)
-                    if phrase.startswith("街道", end) or (end < len(phrase) and phrase[end] in _PLACE_SUFFIX):
+                    if phrase.startswith("街道", end) or (end < len(phrase) and phrase[end] in PLACE_SUFFIX):
                         end += 2 if phrase.startswith("街道", end) else 1
                     break
             if end is None:
@@ -297,10 +237,10 @@ class Catalog:
                     j = i + n
                     if phrase.startswith("街道", j):
                         end = j + 2
-                    elif j < len(phrase) and phrase[j] in _PLACE_SUFFIX:
+                    elif j < len(phrase) and phrase[j] in PLACE_SUFFIX:
                         end = j + 1
                     if end is not None:
-                        if phrase[end - 2:end] in _COMMON_PLACE_WORDS or any(c in _STOP_CHARS for c in phrase[i:end]):
+                        if phrase[end - 2:end] in COMMON_PLACE_WORDS or any(c in STOP_CHARS for c in phrase[i:end]):
                             end = None
                         break
             if end is None:
@@ -314,34 +254,39 @@ class Catalog:
         for i in range(len(text)):
             for suf in ORG_SUFFIXES:  # longest first at each position ('委员会' before '委')
                 if text.startswith(suf, i):
-                    if not any(w.startswith(suf) and len(w) > len(suf) and text.startswith(w, i) for w in _NOT_AN_END):
+                    if not any(w.startswith(suf) and len(w) > len(suf) and text.startswith(w, i) for w in NOT_AN_END):
                         ends.append(i + len(suf))
                     break
         return sorted(set(ends), reverse=True)
 
     def _mention_ending_at(self, text: str, end: int) -> OrgMention | None:
         start = end
-        while start > 0 and _is_name_char(text[start - 1]):
+        while start > 0 and is_name_char(text[start - 1]):
             start -= 1
         span = text[start:end]
         if end < len(text) and text.startswith("本级", end):
             end += 2
             span += "本级"
-        if len(span) < 3 or any(w in span for w in _NON_ORG_WORDS):
+        if len(span) < 3 or any(w in span for w in NON_ORG_WORDS):
             return None
         # try the whole span, then shorter tails whose cut-off head is lead-in words or a province
         # (names usually omit the province); a cut-off head holding another place name is not allowed
         for cut in range(0, len(span) - 2):
             head, tail = span[:cut], span[cut:]
-            if any(c in _PLACE_SUFFIX for c in head) and not re.fullmatch(r".*?[\u4e00-\u9fff]{2,3}省", head):
+            if any(c in PLACE_SUFFIX for c in head) and not re.fullmatch(r".*?[\u4e00-\u9fff]{2,3}省", head):
                 break
-            if cut and tail[0] in _PLACE_SUFFIX:
+            if cut and tail[0] in PLACE_SUFFIX:
                 continue  # never cut a place name in two ('石家庄|市信访局')
             cands = self.match(tail)
             if cands:
-                return OrgMention(tail, start + cut, end, cands)
+                # a mention ending in an organisation word names an organisation of that kind: '…区人民政府'
+                # is not its '…街道办事处', '…区委' not its '…社会工作部'
+                heads = [c for c in cands if same_head(tail, c)]
+                if heads or not any(tail.endswith(w) for w in ORG_SUFFIXES):
+                    return OrgMention(tail, start + cut, end, heads or cands)
+                break
         # nothing matches: an organisation outside the corpus (when it reads like one)
-        if len(span) > 16:
+        if len(span) > MAX_NAME_CHARS:
             return None
         return OrgMention(span, start, end, [])
 
@@ -362,7 +307,7 @@ class Catalog:
         """Place ('万里街道', '万里') -> organisations administering it (its 办事处, 人民政府, 管委会)."""
         index: dict[str, set[str]] = {}
         for name in self.orgs:
-            m = _ADMIN.search(name)
+            m = ADMIN.search(name)
             if not m:
                 continue
             head = [p for p in re.split(r"人民政府|政府", name[:m.start()]) if p][-1:]
@@ -370,7 +315,7 @@ class Catalog:
             if not spans or spans[-1][1] != len(head[0]):
                 continue
             place = head[0][spans[-1][0]:spans[-1][1]]
-            for key in {place, _place_stem(place)}:
+            for key in {place, place_stem(place)}:
                 if len(key) >= 2:
                     index.setdefault(key, set()).add(name)
         return index
@@ -387,19 +332,3 @@ class Catalog:
         return hits
 
 
-def _same_head(mention: str, name: str) -> bool:
-    """The mention ends with the organisation word the name ends with ('鹿泉区信访局' / '…信访局本级',
-    '商务委' / '…商务委员会', '街道办' / '…街道办事处')."""
-    name = name[:-2] if name.endswith("本级") else name
-    suf = next((w for w in ORG_SUFFIXES if mention.endswith(w)), None)
-    if suf is None:
-        return False
-    return name.endswith(suf) or (suf == "委" and name.endswith("委员会")) or (suf == "办" and name.endswith("办事处"))
-
-
-def _place_stem(place: str) -> str:
-    return place[:-2] if place.endswith("街道") else place[:-1] if place[-1:] in _PLACE_SUFFIX else place
-
-
-def _is_name_char(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" and ch not in _STOP_CHARS

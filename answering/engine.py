@@ -16,20 +16,24 @@ from budgetqa.answering import render
 from budgetqa.answering.catalog import Catalog
 from budgetqa.answering.conversation import Session
 from budgetqa.answering.figures import FigureAnswerer
-from budgetqa.answering.interpret import interpretation
 from budgetqa.answering.injection import strip_injection
+from budgetqa.answering.interpret import interpretation
+from budgetqa.answering.match import check_fact
 from budgetqa.answering.passages import PassageAnswerer
+from budgetqa.answering.question import ParsedQuestion, parse_question
+from budgetqa.answering.related import UNMET_NAMES, related_figures, related_text
 from budgetqa.answering.synthesis import maybe_synthesize
 from budgetqa.answering.unit_lists import answer_units, asks_for_units
 from budgetqa.audit import cached_doc_audit, findings_for_facts, notice_for
-from budgetqa.answering.question import ParsedQuestion, parse_question
-from budgetqa.core.records import Answer, Passage
-from budgetqa.core.settings import Settings
 from budgetqa.ingest.layout import LIST_START
 from budgetqa.retrieval.embeddings import get_embedder
 from budgetqa.retrieval.hybrid import Retriever
 from budgetqa.retrieval.lexical import LexicalIndex, shared_tokenizer
 from budgetqa.retrieval.vector_store import ChromaVectorStore
+
+from budgetqa.core.measures import disclosed_by
+from budgetqa.core.records import Answer, Passage
+from budgetqa.core.settings import Settings
 from budgetqa.store.side_store import open_store
 
 log = logging.getLogger(__name__)
@@ -41,7 +45,7 @@ INDEX_BUILDING = "语义索引仍在建立中：本回答来自数据表和关�
 class Engine:
     def __init__(self, settings: Settings, store=None):
         self.settings = settings
-        self.store = store if store is not None else open_store(settings.sqlite_path)
+        self.store = store if store is not None else open_store(settings)
         self._catalog: Catalog | None = None
         self._fingerprint: str | None = None
         self._retriever = None
@@ -112,6 +116,9 @@ class Engine:
                 resolved, answer, passages = parsed, retry, retry_passages
         if not answer.interpretation:
             answer.interpretation = interpretation(resolved, resolved.orgs)
+        self._attach_match(answer, resolved, catalog)
+        answer = self._full_match_only(answer)
+        self._add_related(answer, resolved, catalog)
         answer.question = text  # as asked (parsing normalises full-width punctuation)
         answer = _synthesize(answer, passages, self.settings, on_token)
         self._add_audit_notice(answer)
@@ -120,6 +127,48 @@ class Engine:
             session.record(resolved, answer, doc_ids)
         log.info("ask %r -> %s", text, answer.status)
         return answer
+
+    def _attach_match(self, answer: Answer, pq: ParsedQuestion, catalog: Catalog) -> None:
+        """Each cited fact checked against the question's constraints (`ask --json` 'match')."""
+        rows = [f for f in answer.facts if f.fact_id is not None]
+        if not rows:
+            return
+        by_id = {f.fact_id: f for f in self.store.facts_by_id([r.fact_id for r in rows])}
+        for row in rows:
+            fact = by_id.get(row.fact_id)
+            if fact is None:
+                continue
+            doc = catalog.doc(fact.doc_id)
+            answer.match.append(check_fact(fact, pq, row.org, row.year, doc.kind if doc else None, row.citation,
+                                           operand=answer.computed is not None))
+
+    def _full_match_only(self, answer: Answer) -> Answer:
+        """A figure is asserted only when it meets every constraint of the question; otherwise the answer says
+        so and the figure is listed under '相关数字' with the constraints it misses."""
+        if answer.status != "answered" or not answer.match or answer.computed is not None:
+            return answer
+        misses = [m for m in answer.match if not m.full]
+        if not misses:
+            return answer
+        why = "、".join(dict.fromkeys(UNMET_NAMES.get(n, n) for m in misses for n in m.unmet))
+        log.info("figure not asserted (%s): %s", why, answer.question)
+        return Answer(question=answer.question, status="not_found", interpretation=answer.interpretation,
+                      answer=f"未找到完全符合问题的数字（已找到的数字{why}）。", related=answer.match)
+
+    def _add_related(self, answer: Answer, pq: ParsedQuestion, catalog: Catalog) -> None:
+        """'相关数字' under a not_found or ambiguous answer: the closest disclosed figures, cited, never the answer."""
+        if answer.status not in ("not_found", "ambiguous") or pq.unknown_org:
+            return
+        ambiguous = answer.status == "ambiguous"
+        if not answer.related:
+            orgs = pq.org_candidates[0] if ambiguous and pq.org_candidates else list(pq.orgs)
+            try:
+                answer.related = related_figures(self.store, catalog, pq, orgs, self.settings)
+            except Exception:  # noqa: BLE001 - related figures are an aid; the answer stands without them
+                log.warning("related figures unavailable", exc_info=True)
+                return
+        if answer.related:
+            answer.answer = f"{answer.answer}\n{related_text(answer.related, ambiguous)}"
 
     def _add_index_notice(self, answer: Answer) -> None:
         """While dense vectors are still queued, an answer that relied on retrieval says so."""
@@ -132,7 +181,7 @@ class Engine:
 
     def _add_audit_notice(self, answer: Answer) -> None:
         """When a figure the answer uses is involved in an audit finding, the answer says so."""
-        ids = [f.get("fact_id") for f in answer.facts if f.get("fact_id") is not None]
+        ids = [f.fact_id for f in answer.facts if f.fact_id is not None]
         if not ids:
             return
         try:
@@ -169,6 +218,8 @@ class Engine:
             return fig, []
         if fig is not None and pq.unknown_org and not pq.orgs:
             return fig, []
+        if fig is not None and _measure_undisclosed(pq, catalog):
+            return fig, []  # a quote of another measure ('预算…0万元' for '决算数') would cross measures
         quoted, found = passages.answer(pq, doc_ids)
         if fig is None:
             return quoted, found
@@ -178,6 +229,21 @@ class Engine:
             quoted.notices.append("该回答为原文摘录，未经数据表核对")
             return quoted, found
         return fig, []
+
+
+def _measure_undisclosed(pq: ParsedQuestion, catalog: Catalog) -> bool:
+    """The question asks for a measure that no document of its organisation and year prints (a 决算数 where
+    the year has only a budget)."""
+    if not pq.orgs or not pq.year:
+        return False
+    for asked in pq.measures:
+        kinds = disclosed_by(asked)
+        if not kinds:
+            continue
+        docs = [d for y in (pq.year, pq.year + 1) for d in catalog.documents(pq.orgs[0], y)]
+        if not any(k in (d.kind or "") for d in docs for k in kinds):
+            return True
+    return False
 
 
 def _quote_has_figure(answer: Answer, count_unit: str | None = None) -> bool:

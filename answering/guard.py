@@ -99,11 +99,10 @@ class AllowedNumbers:
     def from_answer(cls, answer: Answer, passages: Iterable[Passage]) -> "AllowedNumbers":
         allowed = cls()
         for fact in answer.facts:
-            allowed.add_value(fact.get("value"), fact.get("unit"))
-            if fact.get("year") is not None:
-                allowed.add_year(fact["year"])
-            citation = fact.get("citation") or {}
-            allowed.add_text(citation.get("quote") if isinstance(citation, dict) else getattr(citation, "quote", None))
+            allowed.add_value(fact.value, fact.unit)
+            if fact.year is not None:
+                allowed.add_year(fact.year)
+            allowed.add_text(fact.citation.quote)
         for c in answer.citations:
             allowed.add_text(c.quote)
             allowed.add_text(c.locator)

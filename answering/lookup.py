@@ -10,7 +10,7 @@ from budgetqa.answering.catalog import Catalog
 from budgetqa.answering.question import TOTAL_ITEMS, ParsedQuestion
 from budgetqa.answering.render import clean_label, fact_label
 from budgetqa.answering.select import Scored, promote_table, rank
-from budgetqa.core.records import Citation, Fact
+from budgetqa.core.records import AnswerFact, Citation, Fact
 from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
@@ -56,27 +56,17 @@ class FactFinder:
     def citation(self, fact: Fact) -> Citation:
         return fact.citation(self.doc_names.get(fact.doc_id, fact.doc_id[:12]))
 
-    def fact_dict(self, org: str, year: int | None, fact: Fact) -> dict:
-        return {
-            "org": org,
-            "year": year,
-            "item": fact.item or clean_label(fact.row_label),
-            "label": fact_label(fact),
-            "value": _num(fact.value),
-            "unit": fact.unit,
-            "value_wan": _num(fact.value_wan),
-            "period": fact.period,
-            "fact_id": fact.fact_id,
-            "citation": self.citation(fact).to_json(),
-        }
+    def fact_dict(self, org: str, year: int | None, fact: Fact) -> AnswerFact:
+        """The answer's record of a fact it uses (read as organisation `org`, year `year`)."""
+        return AnswerFact(org=org, year=year, item=fact.item or clean_label(fact.row_label), label=fact_label(fact),
+                          value=_num(fact.value), unit=fact.unit, value_wan=_num(fact.value_wan), period=fact.period,
+                          fact_id=fact.fact_id, citation=self.citation(fact))
 
     # --- search ------------------------------------------------------------------------
     def find(self, org: str, pq: ParsedQuestion, year: int | None = None, items: list[str] | None = None,
              period: str | None = None) -> Found | None:
         """Best fact of `org` for the question's item (or `items`), in `year` or the latest covered year."""
-        items = list(pq.items if items is None else items)
-        if pq.implied_total and items and set(items) <= set(TOTAL_ITEMS):
-            items = list(TOTAL_ITEMS)  # 'the budget' may be printed as any of the totals
+        items = answerable_items(pq, items)
         want = period or pq.period
         years = self.catalog.years(org)
         if year is None and not pq.year_end:
@@ -123,6 +113,17 @@ class FactFinder:
                 if rank(facts, pq, self.kinds, items=items, period="current"):
                     out.append((org, y))
         return out
+
+
+def answerable_items(pq: ParsedQuestion, items: list[str] | None = None) -> list[str]:
+    """The items whose facts answer the question's items (`items` overrides them): 'the budget' may be printed
+    as any of the totals; 收支总额 as the 收支总表's 收入总计 (= 支出总计)."""
+    items = list(pq.items if items is None else items)
+    if pq.implied_total and items and set(items) <= set(TOTAL_ITEMS):
+        return list(TOTAL_ITEMS)
+    if items == [TOTAL_ITEMS[0]]:
+        return list(TOTAL_ITEMS[:3])
+    return items
 
 
 def _stated_year(fact: Fact) -> int | None:

@@ -12,25 +12,28 @@ Narrative questions (`ParsedQuestion.ask`: why / purpose / duty / how / list / w
   column wraps even when it looks like a heading; a final '：' ends a paragraph only before a list item) and
   paragraphs into sentences; table rows are units of their own; every quote is an exact span of the chunk
   text (line breaks included);
-- a sentence scores by the question's content words (organisation names of the corpus, years and question
-  words removed - an unresolved organisation-like phrase stays; IDF-weighted over the scope; words present
-  only in the headings above it count half), a cue of the asked kind (why -> 主要原因/由于..., purpose ->
-  主要用于..., duty -> 负责/职能..., list -> 包括/下设...), the retrieval rank of its chunk, and its form
-  (headings and number rows are poor answers to narrative questions); a quote must hold a word of the
-  question itself (credit from the headings above alone answers nothing);
+- the candidates are ranked by BM25 over the candidates themselves (`unit_rank`: bm25s with the retrieval
+  tokenizer - jieba with the budget vocabulary - over the quoted text, the headings above it as a field of
+  their own, and marker tokens for a unit saying what the asked kind of answer says: why -> 主要原因/由于...,
+  purpose -> 主要用于..., duty -> 负责/职能..., list -> 包括/下设...; the asked direction of a change), then
+  by the optional cross-encoder (`Settings.reranker_model`); units saying the asked kind come first, weak
+  forms (a heading, a fragment, a bare document reference) after full sentences; headings, number rows and
+  table-of-contents lines answer no narrative question; a quote must hold a word of the question itself
+  (credit from the headings above alone answers nothing) and a minimum IDF-weighted share of its words;
 - a cue sentence whose subject is earlier in its paragraph ('机关运行经费…增加2.55万元。主要原因是…',
   '3、…信息化建设（项）。主要用于：…。年初预算为…。决算数小于预算数的主要原因：…') is quoted from the
   sentence before it or from the paragraph's (numbered item's) opening, whichever covers more of the
   question; a sentence cut by the end of its chunk is continued from the next chunk;
 - broad duty / list / how questions ('主要职责有哪些', '保障措施有哪些') quote the items under the matching
   heading (up to MAX_ITEMS, each with its citation).
-Other questions (a figure the facts could not answer) use `best_quotes`: the sentence holding most of the
-question's (weighted) words and bigrams.
+Other questions (a figure the facts could not answer) use `best_quotes`: the sentences ranked by BM25 over the
+candidate sentences (a figure token for a figure question), then the optional cross-encoder.
 
 The parts live in their own modules: `paragraphs` (paragraph and sentence spans, headings; line widths and
-wrapped lines are budgetqa.ingest.layout's), `terms` (the question's words), `units` (units and quotes), `sentences` (scoring and selecting
-narrative sentences), `section_lists` (the list under a heading) and `best_quotes`; the names other modules
-import from here are re-exported.
+wrapped lines are budgetqa.ingest.layout's), `terms` (the question's words), `units` (units and quotes),
+`unit_rank` (BM25 over the candidates, the cross-encoder), `sentences` (selecting narrative sentences),
+`section_lists` (the list under a heading) and `best_quotes`; the names other modules import from here are
+re-exported.
 """
 from __future__ import annotations
 
@@ -57,7 +60,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_SCAN_CHUNKS = 5000
-MIN_COVERAGE = 0.3  # share of the question's (weighted) bigrams the best sentence must hold
+MIN_COVERAGE = 0.3  # share of the question's (IDF-weighted) words the best sentence must hold
 
 
 class PassageAnswerer:
@@ -113,12 +116,12 @@ class PassageAnswerer:
     def narrative_quotes(self, pq: ParsedQuestion, passages: list[Passage], limit: int = MAX_QUOTES,
                          ranks: dict[str, int] | None = None) -> tuple[list[Quote], str]:
         """The quotes answering a narrative question and a note ('' or how many items were left out)."""
-        return _narrative_quotes(pq, self.units(passages, ranks), passages, limit)
+        return _narrative_quotes(pq, self.units(passages, ranks), passages, limit, self.settings)
 
     # --- other questions -------------------------------------------------------------------------
     def best_quotes(self, pq: ParsedQuestion, passages: list[Passage], limit: int = 3,
                     must_contain: list[str] | None = None) -> list[Quote]:
-        return _best_quotes(pq, passages, limit, must_contain)
+        return _best_quotes(pq, passages, limit, must_contain, self.settings, min_coverage=MIN_COVERAGE)
 
     # --- the answer -------------------------------------------------------------------------------
     def answer(self, pq: ParsedQuestion, doc_ids: list[str] | None = None) -> tuple[Answer, list[Passage]]:

@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from budgetqa.answering.catalog import Catalog, OrgMention
 from budgetqa.core.measures import measures_in_question
 from budgetqa.core.numerals import cn_value, small_int
+from budgetqa.core.phrases import get_phrases
 from budgetqa.core.vocabulary import get_vocabulary
 
 log = logging.getLogger(__name__)
 
+_W = get_phrases()  # the word lists (budgetqa/core/data/question_words.yaml)
 INTENTS = ("lookup", "difference", "growth", "share", "rate", "sum", "ranking", "trend", "list", "narrative")
 
 _YEAR4 = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])\s*(年度|年|届)?")
 _YEAR2 = re.compile(r"(?<![\d.])(\d{2})\s*年(?!代)")
 _YEAR_CN = re.compile(r"([二〇零一三四五六七八九]{4})年")
-_RELATIVE = {"今年": 0, "本年度": 0, "本年": 0, "当年": 0, "去年": -1, "上一年": -1, "前年": -2}
+_RELATIVE: dict[str, int] = {str(k): int(v) for k, v in _W.mapping("relative_years").items()}
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|-|—|~|～)\s*((?:19|20)\d{2})\s*年?")
 _RECENT = re.compile(r"(?:近|最近)([两二三四五六七八九十\d]{1,3})年")
 
@@ -31,53 +33,38 @@ _UNIT_ASK = [
     (re.compile(r"(?:多少|几)\s*万元|以万元|单位[是为：:]?万元|万元计|多少万(?!元)"), "万元"),
     (re.compile(r"(?:多少|几)\s*(?:块钱|元)|以元计|单位[是为：:]?元|精确到元"), "元"),
 ]
-_COUNT_ASK = re.compile(r"(?:多少|几)\s*(人次|件|辆|台|人|个|套|次|份|平方米|名|家|项|条|处|间|户)")
+_COUNT_ASK = re.compile(rf"(?:多少|几)\s*({_W.alternation('count_units')})")
 
-_DIFF = re.compile(r"比上年|较上年|比去年|较去年|与上年相比|同上年|上年相比|增加了?多少|减少了?多少|增减|相差|差多少|"
-                   r"差额|多多少|少多少|多了多少|少了多少|变化了?多少|下降了?多少|增长了?多少(?!%|％)|对比|比较|"
-                   r"和.{1,20}比|与.{1,20}比|跟.{1,20}比|比.{1,20}(?:多|少|高|低)")
-_GROWTH = re.compile(r"增长率|增幅|降幅|增速|下降幅度|变化率|(?:增长|增加|减少|下降|变化)了?(?:百分之几|多少个?百分点|"
+_DIFF = re.compile(rf"{_W.alternation('difference')}|(?:{_W.alternation('difference_verbs')})了?多少|"
+                   r"增长了?多少(?!%|％)|和.{1,20}比|与.{1,20}比|跟.{1,20}比|比.{1,20}(?:多|少|高|低)")
+_GROWTH = re.compile(rf"{_W.alternation('growth')}|(?:{_W.alternation('growth_verbs')})了?(?:百分之几|多少个?百分点|"
                      r"多少\s*[%％]|几成|的?比例|的?幅度|率)")
-_SHARE = re.compile(r"占比|占.{0,12}(?:比例|比重|百分之|多少|几成)|比重|所占")
-_RANK = re.compile(r"最多|最高|最少|最低|最大|最小|排名|排序|排行|前[一二三四五六七八九十\d]+名?|由高到低|由低到高|从高到低|从低到高")
-_RANK_MIN = re.compile(r"最少|最低|最小|由低到高|从低到高")
-_TREND = re.compile(r"趋势|历年|逐年|各年|每年|变化情况|走势|近[两二三四五六七八九十\d]年|历史")
-_SUM = re.compile(r"加起来|之和|总和|合计|总计|一共多少|总共多少|共多少|相加")
-_LIST = re.compile(r"有哪些|有哪几|包括哪些|包含哪些|哪几个|哪几项|哪些|列出|列举|分别是什么|都有什么|包括什么|名单")
-_NUMERIC_ASK = re.compile(r"多少|几|金额|数额|规模|比例|百分|%|％|数值|总额|总数|多大|多高|\d")
-_TEXT_ASK = re.compile(r"职责|职能|是什么|为什么|原因|用途|用于|用在|如何|怎么|怎样|说明|介绍|情况|内容|编码|代码|"
-                       r"名称|依据|目的|措施|含义|定义|指什么|解释|机构设置")
-# Narrative kinds, in order of precedence: the sort of text a question asks for ('why' wants the sentence
-# giving a reason, 'purpose' what money is used for, 'duty' what an organisation is or does, 'how' measures,
-# 'list' the members of a set, 'what' a definition, a code, a target).
-NARRATIVE_KINDS = ("why", "purpose", "duty", "how", "list", "what")
-_ASKS = [
-    ("why", re.compile(r"为什么|为何|为啥|什么原因|啥原因|原因|何故|缘何|怎么会|因为什么|理由")),
-    ("purpose", re.compile(r"用于|用在|用途|做什么用|干什么|干嘛|什么用|用来|花在|花到|投向|投入到|目的")),
-    ("duty", re.compile(r"职责|职能|负责|主管|管什么|管哪些|性质|什么机构|什么机关|什么单位|什么部门|什么样的机构|哪一级|"
-                        r"承担|介绍|简介|概况")),
-    ("how", re.compile(r"如何|怎样|怎么(?!会)|措施|举措|办法|做法")),
-    ("list", re.compile(r"有哪些|有哪几|包括哪些|包含哪些|哪几个|哪几项|哪些|列出|列举|分别是什么|都有什么|包括什么|名单|"
-                        r"下设|内设|设有")),
-    ("what", re.compile(r"是什么|指什么|什么是|是指|含义|定义|什么意思|目标是|什么目标|要求是")),
-]
-_KIND = [("部门决算", "部门决算"), ("单位决算", "单位决算"), ("部门预算", "部门预算"), ("单位预算", "单位预算"),
-         ("决算", "决算")]
+_SHARE = re.compile(rf"{_W.alternation('share')}|占.{{0,12}}(?:比例|比重|百分之|多少|几成)")
+_RANK = re.compile(rf"{_W.alternation('ranking')}|前[一二三四五六七八九十\d]+名?")
+_RANK_MIN = re.compile(_W.alternation("ranking_ascending"))
+_TREND = re.compile(rf"{_W.alternation('trend')}|近[两二三四五六七八九十\d]年")
+_SUM = re.compile(_W.alternation("sum"))
+_LIST = re.compile(_W.alternation("list"))
+_NUMERIC_ASK = re.compile(rf"{_W.alternation('numeric_ask')}|\d")
+_TEXT_ASK = re.compile(_W.alternation("text_ask"))
+# Narrative kinds, in order of precedence (the data file says what each asks for).
+_NARRATIVE_WORDS = _W.groups("narrative_kinds")
+NARRATIVE_KINDS = tuple(_NARRATIVE_WORDS)
+_ASKS = [(kind, re.compile("|".join(re.escape(w) for w in words) + (r"|怎么(?!会)" if kind == "how" else "")))
+         for kind, words in _NARRATIVE_WORDS.items()]
+_KIND = [(w, w) for w in _W.words("document_kinds")]
 _YEAR_END = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:底|末|年底|年末|12月31日)")
-_PREVIOUS = re.compile(r"上年末|上年底|上一年末|年初数|期初|上年度末")
-_FOLLOWUP = re.compile(r"^(?:那|那么|那它|它|其|该单位|这个单位|此单位|同一单位|还有|再看|换成)|呢[？?！!。.\s]*$")
-_PRONOUN = re.compile(r"它|其|该单位|这个单位|此单位|该部门|这个部门|该局")
+_PREVIOUS = re.compile(_W.alternation("previous_period"))
+_FOLLOWUP = re.compile(rf"^(?:{_W.alternation('followup_starts')})|呢[？?！!。.\s]*$")
+_PRONOUN = re.compile(_W.alternation("pronouns"))
+_WITH_PREVIOUS = re.compile(_W.alternation("compare_with_previous"))
 
-# Words stripped from the topic before label matching (question words, fillers).
+# Words stripped from the topic before label matching (question words, fillers): a count ('几个', '几件')
+# and the data file's list.
 _FILLERS = re.compile(
-    r"(?:多少|几)\s*个|几(?=\s*(?:件|辆|台|人|套|次|份|平方米|名|家|项|条|处|间|户))|请问|请告诉我|告诉我|我想知道|我想了解|想知道|查询|查一下|查看|帮我|一下|是多少|多少钱|多少元|多少万元|多少亿元|"
-    r"多少|是什么|有哪些|有哪几个|哪些|什么|分别|各自|各是|大概|大约|具体|一共|总共|共计|安排了|安排|"
-    r"预算数|预算额|预算金额|金额|数额|数值|情况|吗|呢|吧|啊|呀|那么|"
-    r"占多少比例|占比|比例|上年末|上年底|年末|年底|比上年|较上年|比去年|较去年|增加了|减少了|增加|减少|相比|"
-    r"变化趋势|的变化情况|变化情况|趋势|走势|历年|逐年|各年|每年|"
-    r"哪个单位|哪个部门|哪个|最多|最高|最少|最低|最大|最小|排名|排序|增长了|增长|百分之几|多少个百分点|百分点|幅度"
+    rf"(?:多少|几)\s*个|几(?=\s*(?:{_W.alternation('count_units')}))|{_W.alternation('topic_fillers')}"
 )
-_EDGE_CHARS = "的和与及跟同是为有了呢吗吧在对比中其它那这占共计约"
+_EDGE_CHARS = _W.text("topic_edge_chars")
 _PUNCT = re.compile(r"[？?！!。，,、；;：:（）()“”\"'‘’《》\s]+")
 # A question naming only the budget as a whole ('预算是多少') asks for the overall total.
 _WHOLE_BUDGET = re.compile(r"^(?:部门|单位)?(?:预算|决算|总预算|预算总额|总额|收支|收支预算|预算收支|全年预算)$")
@@ -203,7 +190,7 @@ def parse_question(text: str, catalog: Catalog) -> ParsedQuestion:
 
     # --- intent ------------------------------------------------------------------------------
     pq.intent = _intent(text, pq)
-    pq.compare_with_previous = bool(re.search(r"比上年|较上年|比去年|较去年|与上年|同上年|上年相比|同比", text))
+    pq.compare_with_previous = bool(_WITH_PREVIOUS.search(text))
     pq.followup = bool(_FOLLOWUP.search(text)) or bool(_PRONOUN.search(text) and not pq.orgs)
     pq.ascending = bool(_RANK_MIN.search(text))
     return pq

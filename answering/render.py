@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from budgetqa.answering.labels import generic_column
+
+from budgetqa.core.measures import measure_name
 from budgetqa.core.records import Citation, Fact
 from budgetqa.core.units import from_yuan, is_money_unit
 from budgetqa.core.vocabulary import get_vocabulary, normalize_label
-from budgetqa.core.measures import measure_name
-from budgetqa.answering.select import generic_column
 
 COMPUTED = "（计算结果）"
 

@@ -21,7 +21,7 @@ from typing import Any, Callable
 from budgetqa.answering import llm
 from budgetqa.answering.guard import AllowedNumbers, GuardRejected, StreamGuard, check_answer, strip_reasoning
 from budgetqa.core.numbers import citation_markers
-from budgetqa.core.records import Answer, Citation, Passage
+from budgetqa.core.records import Answer, AnswerFact, Citation, Passage
 from budgetqa.core.settings import Settings
 from budgetqa.prompts import load_prompt
 
@@ -101,11 +101,7 @@ def build_sources(answer: Answer, passages: list[Passage]) -> list[Source]:
         return sources[-1]
 
     for fact in answer.facts:
-        c = fact.get("citation")
-        if not c:
-            continue
-        citation = c if isinstance(c, Citation) else Citation(**{k: c.get(k) for k in ("doc", "page", "locator", "quote")})
-        source_for(citation).figures.append(_fact_line(fact))
+        source_for(fact.citation).figures.append(_fact_line(fact))
     for p in passages:
         text = p.chunk.text
         same_place = [s for s in sources if s.citation.doc == p.doc_name and s.citation.page == p.chunk.page
@@ -144,13 +140,13 @@ def fence_safe(text: str | None) -> str:
     return (text or "").replace("`", "\u02cb")
 
 
-def _fact_line(fact: dict) -> str:
-    parts = [str(fact[k]) for k in ("org",) if fact.get(k)]
-    if fact.get("year"):
-        parts.append(f"{fact['year']}年")
-    if fact.get("item"):
-        parts.append(str(fact["item"]))
-    return f"{' '.join(parts)}：{fact.get('value')} {fact.get('unit') or ''}".strip()
+def _fact_line(fact: AnswerFact) -> str:
+    parts = [fact.org] if fact.org else []
+    if fact.year:
+        parts.append(f"{fact.year}年")
+    if fact.item:
+        parts.append(str(fact.item))
+    return f"{' '.join(parts)}：{fact.value} {fact.unit or ''}".strip()
 
 
 def _eligible(answer: Answer, passages: list[Passage]) -> bool:

@@ -10,10 +10,12 @@ import re
 from dataclasses import dataclass
 
 from budgetqa.answering.question import ParsedQuestion
+from budgetqa.core.phrases import get_phrases
 from budgetqa.retrieval.lexical import shared_tokenizer
 
+_W = get_phrases()  # the word lists (budgetqa/core/data/question_words.yaml)
 _NOISE = re.compile(r"[\s\d０-９,，.。、；;：:（）()“”\"'‘’《》|｜%％\-—－/]+")
-GENERIC = {"主要", "情况", "多少", "哪些", "什么", "是否", "说明", "有关", "相关", "部门", "单位", "预算", "年度"}
+GENERIC = set(_W.words("generic_words"))
 
 
 def bigrams(text: str) -> set[str]:
@@ -24,30 +26,26 @@ def bigrams(text: str) -> set[str]:
 
 
 # Question words and the words of the asked kind: not content ('为什么', '用于', '负责', '有哪些').
-_QWORDS = re.compile(
-    r"为什么|为何|为啥|什么原因|啥原因|的原因是什么|原因是什么|的原因|原因|何故|缘何|怎么会|理由|"
-    r"是做什么用的|做什么用的|做什么用|是干什么的|干什么的|干什么|干嘛|做什么|什么用|用于什么|用于哪些方面|用于哪些|"
-    r"用在哪些方面|用在哪里|用在哪|用在|用于|用途|用来|花在哪些方面|花在哪里|花在哪|花在|花到|哪些方面|什么方面|"
-    r"主要职责|主要职能|职责|职能|负责|主管|承担|是什么性质的|什么性质的|什么性质|性质|介绍|简介|概况|"
-    r"有哪些|有哪几|包括哪些|包含哪些|哪几个|哪几项|哪些|列出|列举|分别是什么|都有什么|包括什么|包括|"
-    r"是什么|指什么|什么是|是指|什么意思|含义|定义|什么|如何|怎样|怎么|多少|请问|告诉我|我想知道|"
-    r"吗|呢|吧|那么多|那么|这么多|主要|具体|分别|方面|要达到|达到|一下|了"
-)
-GENERIC_N = GENERIC | {"工作", "内容", "哪个", "有关", "是否", "方面", "问题", "为了", "要求", "我们", "它们"}
-_UP = re.compile(r"多|增|涨|高|升|翻倍|翻番|扩大")
-_DOWN = re.compile(r"少|减|降|低|压缩|缩")
-_UP_WORDS = ("增加", "增长", "上升", "提高", "增幅", "翻倍", "新增", "扩大")
-_DOWN_WORDS = ("减少", "下降", "降低", "压减", "缩减", "减幅", "压缩", "节约")
+_QWORDS = re.compile(_W.alternation("question_words"))
+GENERIC_N = GENERIC | set(_W.words("generic_nouns"))
+_UP = re.compile(_W.alternation("direction_up"))
+_DOWN = re.compile(_W.alternation("direction_down"))
+_UP_WORDS = _W.words("rise_words")
+_DOWN_WORDS = _W.words("fall_words")
 
 
 _TOKENIZER = None
 
 
-def _tokenize(text: str) -> list[str]:
+def tokenize(text: str) -> list[str]:
+    """The retrieval tokenizer's tokens (budgetqa.retrieval.lexical.Tokenizer, one instance per process)."""
     global _TOKENIZER
     if _TOKENIZER is None:
         _TOKENIZER = shared_tokenizer()
     return _TOKENIZER.tokenize(text)
+
+
+_tokenize = tokenize
 
 
 def content_text(pq: ParsedQuestion) -> str:

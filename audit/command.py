@@ -29,7 +29,7 @@ def run(args: argparse.Namespace, settings) -> int:
 
     from budgetqa.audit.runner import run_audit
 
-    store = open_store(settings.sqlite_path)
+    store = open_store(settings)
     docs = store.list_documents()
     if not docs:
         print("存储为空：先运行 budgetqa ingest PATH", file=sys.stderr)

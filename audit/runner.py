@@ -54,7 +54,7 @@ _CACHE: dict[tuple, list[Finding]] = {}
 
 def cached_audit(store) -> list[Finding]:
     """All findings of a store, recomputed only when its set of documents changes (for the answer engine)."""
-    key = (str(store.path), store.fingerprint())
+    key = (store.location, store.fingerprint())
     if key not in _CACHE:
         _CACHE.clear()
         _CACHE[key] = run_audit(store)
@@ -69,7 +69,7 @@ def cached_doc_audit(store, doc_ids: Iterable[str]) -> list[Finding]:
     content hash, so a cached entry never goes stale): the answer engine's cost no longer grows with the store."""
     out: list[Finding] = []
     for doc_id in dict.fromkeys(doc_ids):
-        key = (str(store.path), doc_id)
+        key = (store.location, doc_id)
         if key not in _DOC_CACHE:
             doc = store.document(doc_id)
             _DOC_CACHE[key] = sort_findings(_audit_stored(store, doc, RULES)) if doc else []

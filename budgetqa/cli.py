@@ -12,7 +12,8 @@ from budgetqa.core.errors import BudgetQAError
 from budgetqa.core.settings import Settings
 from budgetqa.evaluation.report import SHOW_CHOICES
 from budgetqa.commands import (cmd_app, cmd_ask, cmd_audit_eval, cmd_backup, cmd_bench_kiosk, cmd_chat, cmd_check, cmd_docs, cmd_embed, cmd_facts, cmd_ingest, cmd_restore)
-from budgetqa.eval_commands import (cmd_bench, cmd_bench_extract, cmd_bench_ingest, cmd_bench_scale, cmd_eval, cmd_eval_retrieval)
+from budgetqa.eval_commands import (cmd_bench, cmd_bench_backends, cmd_bench_extract, cmd_bench_ingest, cmd_bench_scale,
+                                    cmd_eval, cmd_eval_retrieval, cmd_refit)
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     s.add_argument("--no-embed", action="store_true",
                    help="stop after facts, chunks and BM25; leave the dense vectors queued for `budgetqa embed`")
+    s.add_argument("--org", help="organisation of every file given (机构名称), instead of the one read from it")
+    s.add_argument("--year", help="fiscal year of every file given (四位数年份, e.g. 2024)")
+    s.add_argument("--kind", help="kind of every file given: 部门预算 | 单位预算 | 部门决算 | 单位决算")
 
     s = sub("embed", cmd_embed, "compute the queued dense vectors (resumes after a crash or Ctrl-C)")
     s.add_argument("--status", action="store_true", help="only print the queue counts")
@@ -76,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="machine-readable report (every item with its outcome)")
     s.add_argument("--show", choices=SHOW_CHOICES,
                    help="list the items of one outcome with the answer given (failed = every item not right)")
+
+    s = sub("refit", cmd_refit, "fit the ranking weights on labelled question sets; held-out accuracy; write the weights file")
+    s.add_argument("--sets", nargs="+", help="labelled jsonl sets (default: ../shared/eval/dev*.jsonl, tests/data/eval_extra.jsonl)")
+    s.add_argument("--prior", choices=("hand", "zero"), default="hand",
+                   help="shrink the weights toward the hand-set ones (default) or toward zero")
+    s.add_argument("--out", help="weights file to write (default: the packaged ranking_weights.yaml)")
+    s.add_argument("--dry-run", action="store_true", help="report only; write nothing")
 
     s = sub("eval-retrieval", cmd_eval_retrieval, "recall@1/@5 and MRR of BM25, dense and hybrid retrieval")
     s.add_argument("files", nargs="+", help="one or more gold jsonl files, evaluated together")
@@ -105,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="measure the store a previous run built for that size again (its ingest figures are reused)")
     s.add_argument("--embed-limit-s", type=float, default=0.0,
                    help="stop the dense stage after this many seconds (0 = drain the whole queue)")
+
+    s = sub("bench-backends", cmd_bench_backends,
+            "fact-question latency p50/p95 with the side store in SQLite vs PostgreSQL (BUDGETQA_DATABASE_URL, empty)")
+    s.add_argument("file", help="jsonl file of questions")
+    s.add_argument("paths", nargs="+", help="corpus files or folders ingested into both stores")
+    s.add_argument("--work", type=Path, default=Path(".budgetqa-bench-backends"), help="folder for the stores")
+    s.add_argument("--repeats", type=int, default=3)
 
     s = sub("facts", cmd_facts, "query the fact store; export CSV/XLSX")
     s.add_argument("--org")

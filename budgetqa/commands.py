@@ -22,9 +22,11 @@ def cmd_ingest(args, settings: Settings) -> int:
     from rich.console import Console
     from rich.progress import Progress
 
+    from budgetqa.core.meta_override import parse_override
     from budgetqa.ingest.pipeline import Ingestor, expand_paths
 
     console = Console(stderr=True)
+    meta = parse_override(args.org, args.year, args.kind)  # a ConfigError names the bad value before any work
     files = expand_paths(args.paths)
     if not files:
         console.print(f"[red]没有找到可导入的文件：{' '.join(args.paths)}[/red]")
@@ -45,12 +47,14 @@ def cmd_ingest(args, settings: Settings) -> int:
             warn = f"  warnings: {'; '.join(r.warnings)}" if r.warnings else ""
             print(
                 f"{r.status:<9} {Path(r.path).name}: pages={r.pages} tables={r.tables} chunks={r.chunks} "
-                f"facts={r.facts} | {m.org or '机构未知'} {m.year or '年度未知'} {m.kind or '类型未知'}{warn}"
+                f"facts={r.facts} | {m.org or '机构未知'} {m.year or '年度未知'} {m.kind or '类型未知'}"
+                f"{_sources_note(m.sources, ' （', '）')}{warn}"
             )
 
         ingestor_results = []  # all files in one call, so the lexical index is rebuilt once
         try:
-            ingestor_results = ingestor.ingest(files, on_file=report, on_wait=lambda m: print(m, file=sys.stderr))
+            ingestor_results = ingestor.ingest(files, on_file=report, on_wait=lambda m: print(m, file=sys.stderr),
+                                               meta=meta)
         except KeyboardInterrupt:
             print("已中断：当前文件未写入，已导入的文件保持不变。", file=sys.stderr)
             return 130
@@ -65,6 +69,14 @@ def cmd_ingest(args, settings: Settings) -> int:
         if code:
             return code
     return 1 if failed else 0
+
+
+def _sources_note(sources: dict, before: str = "", after: str = "") -> str:
+    """'机构、年度用户指定' for metadata not read from the content ('' when all of it was)."""
+    from budgetqa.core.meta_override import describe_sources
+
+    notes = describe_sources(sources)
+    return f"{before}{'；'.join(notes)}{after}" if notes else ""
 
 
 def drain(ingestor, console, quiet: bool) -> int:
@@ -109,7 +121,7 @@ def cmd_embed(args, settings: Settings) -> int:
 def cmd_docs(args, settings: Settings) -> int:
     from budgetqa.store.side_store import open_store
 
-    docs = open_store(settings.sqlite_path).list_documents()
+    docs = open_store(settings).list_documents()
     if args.json:
         print_json([d.__dict__ for d in docs])
         return 0
@@ -119,10 +131,10 @@ def cmd_docs(args, settings: Settings) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    t = Table("文件", "机构", "年度", "类型", "页", "表", "片段", "数据", "提示")
+    t = Table("文件", "机构", "年度", "类型", "来源", "页", "表", "片段", "数据", "提示")
     for d in docs:
-        t.add_row(d.name, d.org or "未知", str(d.year or "未知"), d.kind or "未知", str(d.pages), str(d.tables),
-                  str(d.chunks), str(d.facts), "; ".join(d.warnings))
+        t.add_row(d.name, d.org or "未知", str(d.year or "未知"), d.kind or "未知", _sources_note(d.meta_sources),
+                  str(d.pages), str(d.tables), str(d.chunks), str(d.facts), "; ".join(d.warnings))
     Console(width=200).print(t)
     return 0
 

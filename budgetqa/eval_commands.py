@@ -95,9 +95,40 @@ def cmd_bench_ingest(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench_backends(args, settings: Settings) -> int:
+    from budgetqa.benchmarks.store_backends import bench_backends
+
+    questions = [i["question"] for i in read_jsonl(args.file)]
+    print_json(bench_backends(questions, [Path(p) for p in args.paths], settings, args.work, args.repeats))
+    return 0
+
+
 def cmd_bench_scale(args, settings: Settings) -> int:
     from budgetqa.benchmarks.scale import bench_scale
 
     print_json(bench_scale(args.sizes, settings, args.work, args.questions, args.baseline, args.reuse,
                            args.embed_limit_s))
+    return 0
+
+
+def cmd_refit(args, settings: Settings) -> int:
+    """Fit the ranking weights on labelled sets; print held-out accuracy; write the weights file."""
+    from rich.progress import Progress
+
+    from budgetqa.core.ranking_weights import data_path
+    from budgetqa.evaluation.refit import check_sets, default_sets, format_fit, run_refit, write_weights
+
+    paths = [Path(p) for p in args.sets] if args.sets else default_sets(settings)
+    check_sets(paths)
+    engine = make_engine(settings)
+    total = sum(1 for p in paths for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
+    with Progress(transient=True) as progress:
+        task = progress.add_task("收集排序", total=total)
+        report = run_refit(engine, paths, settings, prior=args.prior, on_item=lambda _i: progress.advance(task))
+    print(format_fit(report))
+    if args.dry_run:
+        return 0
+    out = Path(args.out) if args.out else data_path()
+    write_weights(report.weights, out)
+    print(f"已写入：{out}")
     return 0

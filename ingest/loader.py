@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from budgetqa.core.errors import IngestError
+from budgetqa.core.meta_override import MetaOverride
 from budgetqa.core.records import Document, Page
 from budgetqa.core.settings import Settings
 from budgetqa.ingest import guard
@@ -69,8 +70,8 @@ def read_file(path: Path, settings: Settings) -> bytes:
     return data
 
 
-def load_document(path: Path | str, settings: Settings) -> Document:
-    """Load any supported file into a Document (metadata inferred from its content)."""
+def load_document(path: Path | str, settings: Settings, override: MetaOverride | None = None) -> Document:
+    """Load any supported file into a Document (metadata from its content, else its name; `override` wins)."""
     from budgetqa.ingest.instructions import instruction_warnings
     from budgetqa.ingest.metadata import infer_metadata
 
@@ -99,6 +100,6 @@ def load_document(path: Path | str, settings: Settings) -> Document:
     if ocr:
         doc.warnings.append(f"{len(ocr)} 页需要OCR（无可提取文字）：第 {', '.join(map(str, ocr))} 页")
     doc.warnings.extend(instruction_warnings(doc))
-    doc.meta, meta_warnings = infer_metadata(doc)
+    doc.meta, meta_warnings = infer_metadata(doc, override)
     doc.warnings.extend(meta_warnings)
     return doc

@@ -15,9 +15,10 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from budgetqa.core.errors import BudgetQAError, IngestError
+from budgetqa.core.meta_override import MetaOverride
 from budgetqa.core.records import Chunk, Document, Fact
 from budgetqa.core.settings import Settings
 from budgetqa.ingest.chunker import chunk_document
@@ -107,12 +108,13 @@ def prepare(doc: Document, settings: Settings) -> ParsedFile:
                       times=StageTimes(chunk=t2 - t1, facts=t3 - t2, bm25=t4 - t3))
 
 
-def parse_file(path: Path, settings: Settings) -> ParsedFile:
-    """Everything of one file that needs no store. Errors are returned, not raised (Ctrl-C excepted)."""
+def parse_file(path: Path, settings: Settings, override: MetaOverride | None = None) -> ParsedFile:
+    """Everything of one file that needs no store (`override`: metadata the user set). Errors are returned, not
+    raised (Ctrl-C excepted)."""
     out = ParsedFile(path=Path(path))
     try:
         t0 = time.perf_counter()
-        out = parse_bounded(path, settings, then=prepare)  # in a worker with time and memory limits
+        out = parse_bounded(path, settings, override, then=prepare)  # in a worker with time and memory limits
         out.path = Path(path)
         times = out.times
         times.parse = max(0.0, time.perf_counter() - t0 - times.chunk - times.facts - times.bm25)
@@ -143,12 +145,15 @@ def _die_with_parent() -> None:
         log.debug("parse workers cannot be tied to their parent on this system")
 
 
-def parse_files(paths: Sequence[Path], settings: Settings) -> Iterator[ParsedFile]:
-    """Parsed files in input order; in a process pool when more than one worker is useful."""
+def parse_files(paths: Sequence[Path], settings: Settings,
+                overrides: Mapping[Path, MetaOverride] | None = None) -> Iterator[ParsedFile]:
+    """Parsed files in input order; in a process pool when more than one worker is useful. `overrides`: the
+    metadata a user set, per path."""
+    overrides = overrides or {}
     workers = worker_count(settings, len(paths))
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
         for p in paths:
-            yield parse_file(p, settings)
+            yield parse_file(p, settings, overrides.get(p))
         return
     _get_tokenizer()  # built once here, inherited by the forked workers
     if settings.parse_in_subprocess:
@@ -162,14 +167,14 @@ def parse_files(paths: Sequence[Path], settings: Settings) -> Iterator[ParsedFil
         pending: deque = deque()
         todo = iter(paths)
         for p in todo:
-            pending.append(pool.submit(parse_file, p, settings))
+            pending.append(pool.submit(parse_file, p, settings, overrides.get(p)))
             if len(pending) >= window:
                 break
         while pending:
             parsed = pending.popleft().result()
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append(pool.submit(parse_file, nxt, settings))
+                pending.append(pool.submit(parse_file, nxt, settings, overrides.get(nxt)))
             yield parsed
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

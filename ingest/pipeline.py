@@ -5,7 +5,10 @@ every chunk queued for its dense vector ('pending' in the side store). Facts, ch
 as soon as the files are written; the vectors follow by draining the queue (`embed=True`, the default, does
 it at the end of `ingest`; `budgetqa ingest --no-embed` leaves it to `budgetqa embed`).
 
-Idempotent: a file whose SHA-256 is already stored is skipped. A changed file replaces its old version
+Idempotent: a file whose SHA-256 is already stored is skipped, unless the organisation, year or kind a user
+sets (`meta`) differ from the ones stored with it: then it is read again with them, and its facts, chunks and
+vectors follow in the same replacing transaction. Values a user set are kept by later ingests of the same
+bytes that set none (a changed file's metadata is read from its new content). A changed file replaces its old version
 (same path) atomically. On any error or Ctrl-C while a file is being written, the SQLite transaction is
 rolled back, so the store is as it was before it. SQLite is the source of truth: readers only see chunks
 of documents present there, and vectors of documents it does not hold are removed before embedding.
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from budgetqa.core.errors import BudgetQAError, IngestError
+from budgetqa.core.meta_override import MetaOverride
 from budgetqa.core.records import DocMeta
 from budgetqa.core.settings import Settings
 from budgetqa.ingest.facts import EXTRACTION_VERSION
@@ -26,7 +30,7 @@ from budgetqa.ingest.guard import check_content
 from budgetqa.ingest.loader import SUPPORTED_SUFFIXES, read_file, sha256_bytes
 from budgetqa.ingest.parallel import ParsedFile, StageTimes, parse_files, set_tokenizer
 from budgetqa.store.side_store import SideStore, open_store
-from budgetqa.store.lock import writer_lock
+from budgetqa.store.lock import store_writer_lock
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +76,7 @@ class Ingestor:
 
     def __init__(self, settings: Settings, store: SideStore | None = None, embed: bool = True):
         self.settings = settings
-        self.store = store or open_store(settings.sqlite_path)
+        self.store = store or open_store(settings)
         self.embed = embed
         self.times = StageTimes()
         self._vectors = None
@@ -80,6 +84,7 @@ class Ingestor:
         self._batch: dict[str, Path] = {}  # document id -> the file of this ingest holding those bytes
         self._added = None  # BM25 segment of this ingest's chunks (SegmentBuilder), None: rebuild if stale
         self._removed: list[str] = []  # documents replaced by this ingest
+        self._overrides: dict[Path, MetaOverride] = {}  # file -> the metadata a user set for it (this ingest)
 
     # Indexes are created lazily: `budgetqa docs` and `ingest --no-embed` need neither the model nor Chroma.
     @property
@@ -106,14 +111,16 @@ class Ingestor:
         reconcile(self.store, self.vectors)
 
     def ingest(self, paths: Iterable[str | Path], on_file: Callable[[FileResult], None] | None = None,
-               on_wait: Callable[[str], None] | None = None) -> list[FileResult]:
-        """Ingest files and folders under the store's writer lock (a second ingest waits, then gives up)."""
-        with writer_lock(self.settings.store, self.settings.ingest_lock_wait_s, on_wait):
-            return self._ingest(paths, on_file)
+               on_wait: Callable[[str], None] | None = None, meta: MetaOverride | None = None) -> list[FileResult]:
+        """Ingest files and folders under the store's writer lock (a second ingest waits, then gives up).
+        `meta`: organisation / year / kind a user sets for every file of this call (validated: parse_override)."""
+        with store_writer_lock(self.settings, on_wait):
+            return self._ingest(paths, on_file, meta)
 
-    def _ingest(self, paths: Iterable[str | Path], on_file: Callable[[FileResult], None] | None) -> list[FileResult]:
+    def _ingest(self, paths: Iterable[str | Path], on_file: Callable[[FileResult], None] | None,
+                meta: MetaOverride | None = None) -> list[FileResult]:
         results: list[FileResult] = []
-        self._batch = {}
+        self._batch, self._overrides = {}, {}
         files = expand_paths(paths)
         changed = False
         self._start_lexical()
@@ -128,14 +135,14 @@ class Ingestor:
         try:
             todo = []
             for path in files:
-                result = self._check(path)
+                result = self._check(path, meta)
                 if result is None:
                     todo.append(path)
                 else:
                     done(result)
             if todo:
                 set_tokenizer(self.lexical[1])  # the parse workers inherit it
-                for parsed in parse_files(todo, self.settings):
+                for parsed in parse_files(todo, self.settings, self._overrides):
                     done(self._store_parsed(parsed))
         finally:
             if changed or results:
@@ -146,13 +153,15 @@ class Ingestor:
             self.embed_pending()
         return results
 
-    def ingest_file(self, path: Path) -> FileResult:
+    def ingest_file(self, path: Path, meta: MetaOverride | None = None) -> FileResult:
         """One file (facts, chunks, queued vectors); the caller refreshes BM25 and drains the queue."""
-        result = self._check(path)
+        self._overrides = {}
+        result = self._check(path, meta)
         if result is not None:
             return result
         set_tokenizer(self.lexical[1])
-        return self._store_parsed(next(parse_files([path], self.settings.model_copy(update={"ingest_workers": 1}))))
+        single = self.settings.model_copy(update={"ingest_workers": 1})
+        return self._store_parsed(next(parse_files([path], single, self._overrides)))
 
     def _start_lexical(self) -> None:
         """When the saved BM25 index matches the store, this ingest's chunks will be added to it as one
@@ -189,8 +198,9 @@ class Ingestor:
         self.times.embed += time.perf_counter() - t0
         return report
 
-    def _check(self, path: Path) -> FileResult | None:
-        """The result of a file that needs no parsing (unchanged, or unreadable); None when it must be parsed."""
+    def _check(self, path: Path, meta: MetaOverride | None = None) -> FileResult | None:
+        """The result of a file that needs no parsing (unchanged, or unreadable); None when it must be parsed
+        (new bytes, an older extraction, or user metadata other than the stored one: kept in self._overrides)."""
         result = FileResult(path=str(path), status="failed")
         try:
             data = read_file(path, self.settings)
@@ -207,13 +217,18 @@ class Ingestor:
             result.status = "unchanged"
             result.warnings = [f"内容与本次导入的 {first.name} 相同，未重复导入"]
             return result
-        if not self.store.has_document(doc_id, EXTRACTION_VERSION):
+        stored_override = self.store.meta_override(doc_id)
+        wanted = stored_override.merged(meta)
+        if not self.store.has_document(doc_id, EXTRACTION_VERSION) or wanted != stored_override:
             self._batch[doc_id] = Path(path).resolve()
+            if not wanted.is_empty():
+                self._overrides[path] = wanted
             return None
         stored = self.store.document(doc_id)
         result.status = "unchanged"
         if stored:
-            result.meta = DocMeta(stored.org, stored.year, stored.kind)  # type: ignore[arg-type]
+            result.meta = DocMeta(stored.org, stored.year, stored.kind,  # type: ignore[arg-type]
+                                  aliases=stored.aliases, sources=stored.meta_sources)
             result.pages, result.tables = stored.pages, stored.tables
             result.chunks, result.facts, result.warnings = stored.chunks, stored.facts, list(stored.warnings)
             if Path(stored.path) != Path(path).resolve():  # the same bytes under another name

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from budgetqa.core.errors import IngestError
+from budgetqa.core.meta_override import MetaOverride
 from budgetqa.core.records import Document
 from budgetqa.core.settings import Settings
 from budgetqa.ingest.guard import shown_name
@@ -40,7 +41,8 @@ def _ctx():
     return _context
 
 
-def parse_file(path: Path | str, settings: Settings, then: Callable[[Document, Settings], Any] | None = None) -> Any:
+def parse_file(path: Path | str, settings: Settings, override: MetaOverride | None = None,
+               then: Callable[[Document, Settings], Any] | None = None) -> Any:
     """`load_document` in a bounded worker (or in-process when parse_in_subprocess is off).
 
     `then(doc, settings)`, a module-level function, runs in the same worker after the parse and its result is
@@ -48,11 +50,12 @@ def parse_file(path: Path | str, settings: Settings, then: Callable[[Document, S
     """
     path = Path(path)
     if not settings.parse_in_subprocess:
-        doc = load_document(path, settings)
+        doc = load_document(path, settings, override)
         return then(doc, settings) if then is not None else doc
     ctx = _ctx()
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(str(path), settings.model_dump_json(), sender, then), daemon=True,
+    proc = ctx.Process(target=_child, args=(str(path), settings.model_dump_json(), override, sender, then),
+                       daemon=True,
                        name=f"budgetqa-parse-{path.name[:40]}")
     with _main_module_hidden():
         proc.start()
@@ -113,11 +116,11 @@ def _limit(settings: Settings) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
 
 
-def _child(path: str, settings_json: str, sender, then=None) -> None:
+def _child(path: str, settings_json: str, override: MetaOverride | None, sender, then=None) -> None:
     settings = Settings.model_validate_json(settings_json)
     try:
         _limit(settings)
-        doc = load_document(Path(path), settings)
+        doc = load_document(Path(path), settings, override)
         message = ("ok", then(doc, settings) if then is not None else doc)
     except IngestError as exc:
         message = ("ingest_error", (exc.path, exc.problem, exc.hint))

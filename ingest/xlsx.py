@@ -113,7 +113,7 @@ def _page(number: int, name: str, rows: list[list[str]], tables: list[Table]) ->
     text = "\n".join(lines)
     title, unit, start = _preamble(rows)
     body = [r for r in rows[start:] if any(r)]
-    page = Page(number=number, text=text)
+    page = Page(number=number, text=text, name=name)
     if body:
         width = max(len(r) for r in body)
         char_start = sum(len(line) + 1 for line in lines[:start])

@@ -45,7 +45,7 @@ def fact_rows(store: SideStore, org=None, year=None, item=None, code=None) -> li
 
 
 def query_facts(settings: Settings, **filters) -> list[dict]:
-    return fact_rows(open_store(settings.sqlite_path), **filters)
+    return fact_rows(open_store(settings), **filters)
 
 
 def export_facts(rows: list[dict], path: Path) -> None:

@@ -1,7 +1,7 @@
 """`budgetqa check [--repair]`: is the store whole after a crash, a kill or a copy?
 
 Errors (the store is damaged; `--repair` fixes the derivable ones):
-- SQLite `integrity_check` / `foreign_key_check` fail (not derivable: restore a backup);
+- SQLite `integrity_check` / `foreign_key_check` fail (not derivable: restore a backup; PostgreSQL checks its own);
 - chunks, pages or facts of a document the store does not hold (orphans; repair deletes them);
 - a chunk without its vector that no embedding queue holds (repair re-embeds the document's chunks);
 - a BM25 index that claims to match the store but does not list its chunks (repair rebuilds it).
@@ -20,7 +20,7 @@ from budgetqa.core.errors import StoreError
 from budgetqa.core.settings import Settings
 from budgetqa.store.embed_queue import PENDING, SKIP
 from budgetqa.retrieval.lexical import LexicalIndex, Tokenizer, store_fingerprint
-from budgetqa.store.lock import writer_lock
+from budgetqa.store.lock import store_writer_lock
 from budgetqa.store.side_store import SideStore, open_store
 
 log = logging.getLogger(__name__)
@@ -52,11 +52,11 @@ class CheckReport:
 
 def check_store(settings: Settings, repair: bool = False) -> CheckReport:
     """Check (and with `repair`, rebuild what is derivable in) the store of `settings`."""
-    if not settings.sqlite_path.exists():
+    if not settings.database_url and not settings.sqlite_path.exists():
         raise StoreError(f"{settings.sqlite_path}: 没有资料库（先运行 budgetqa ingest）")
     if not repair:
         return _check(settings)
-    with writer_lock(settings.store, settings.ingest_lock_wait_s):
+    with store_writer_lock(settings):
         first = _check(settings)
         done = _repair(settings, first)
         report = _check(settings)
@@ -66,7 +66,7 @@ def check_store(settings: Settings, repair: bool = False) -> CheckReport:
 
 def _check(settings: Settings) -> CheckReport:
     report = CheckReport()
-    store = open_store(settings.sqlite_path)
+    store = open_store(settings)
     try:
         _check_sqlite(store, report)
         if any(p.code == "sqlite" for p in report.problems):
@@ -82,8 +82,8 @@ def _check(settings: Settings) -> CheckReport:
 
 
 def _check_sqlite(store: SideStore, report: CheckReport) -> None:
-    rows = [r[0] for r in store.conn.execute("PRAGMA integrity_check")]
-    if rows != ["ok"]:
+    rows = store.integrity_problems()  # SQLite's integrity_check; PostgreSQL checks its own pages
+    if rows:
         report.add("sqlite", "SQLite 完整性检查未通过：" + "; ".join(rows[:5]) + "（无法自动修复：请用 budgetqa restore 恢复备份）",
                    repairable=False)
         return
@@ -141,7 +141,7 @@ def _repair(settings: Settings, report: CheckReport) -> list[str]:
     done: list[str] = []
     if "sqlite" in codes:
         return done
-    store = open_store(settings.sqlite_path)
+    store = open_store(settings)
     try:
         for table in _ORPHANS:
             if f"orphan_{table}" in codes:

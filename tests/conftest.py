@@ -35,6 +35,12 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(store=tmp_path / "store", embedding_model="hash")
 
 
+@pytest.fixture
+def sqlite_settings(tmp_path: Path) -> Settings:
+    """`settings` on the SQLite backend, for tests of the file itself (where a module runs on both backends)."""
+    return Settings(store=tmp_path / "store", embedding_model="hash")
+
+
 @pytest.fixture(scope="session")
 def shared_engine(tmp_path_factory):
     """An engine over the whole shared corpus (seeds and PDFs), ingested once per test session with the
@@ -56,3 +62,47 @@ def corpus(tmp_path: Path) -> Path:
     for prefix in ("000", "003"):
         shutil.copy(seed(prefix), folder)
     return folder
+
+
+# --- the side store on both backends (issue 12: BUDGETQA_DATABASE_URL) --------------------------------------
+BACKENDS = ("sqlite", "postgres")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL cluster for the session (skips where Debian's `postgresql` is not installed)."""
+    from tests.postgres_server import PostgresServer
+
+    bindir = PostgresServer.find()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries not installed (/usr/lib/postgresql/*/bin/initdb; "
+                    "`bash scripts/setup.sh --test` installs Debian's postgresql): PostgreSQL store tests skipped")
+    server = PostgresServer(bindir).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres_server):
+    """The URL of an empty database of its own for one test (dropped afterwards)."""
+    name = postgres_server.new_database()
+    try:
+        yield postgres_server.url(name)
+    finally:
+        postgres_server.drop_database(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_settings(request, tmp_path: Path) -> Settings:
+    """`settings` on each side-store backend: the SQLite file, and an empty PostgreSQL database."""
+    base = Settings(store=tmp_path / "store", embedding_model="hash")
+    if request.param == "postgres":
+        return base.model_copy(update={"database_url": request.getfixturevalue("pg_url")})
+    return base
+
+
+def backend_env(settings: Settings) -> dict[str, str]:
+    """Environment for a CLI subprocess on the same side store as `settings`."""
+    return {"BUDGETQA_DATABASE_URL": settings.database_url} if settings.database_url else {}

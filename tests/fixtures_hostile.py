@@ -99,7 +99,7 @@ def store_snapshot(settings) -> dict:
 
     from budgetqa.store.side_store import open_store
 
-    store = open_store(settings.sqlite_path)
+    store = open_store(settings)
     try:
         snap = {
             "docs": sorted((d.id, d.name, d.chunks, d.facts) for d in store.list_documents()),

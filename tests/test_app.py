@@ -100,7 +100,10 @@ def test_app_not_found_is_said_not_guessed(app_env):
     last = _answers(at)[-1]
     text = "\n".join(m.value for m in last.markdown) + "\n".join(c.value for c in last.caption)
     assert "未找到" in text or "未披露" in text or "未公开" in text or "没有" in text, text
-    assert "80万元" not in text and "75万元" not in text
+    # another year's figure may be shown only under '相关数字', marked as not the answer, with its year
+    answer_part, _, related = text.partition("相关数字（供参考，并非所问数字）")
+    assert "80万元" not in answer_part and "75万元" not in answer_part
+    assert all("年度不同" in line for line in related.splitlines() if "万元" in line)
 
 
 def test_app_sessions_are_isolated(app_env):
@@ -242,12 +245,14 @@ class _FixedEngine:
 
 
 def test_app_comparison_has_chart_and_arithmetic(app_env):
-    from budgetqa.core.records import Answer, Citation
+    from budgetqa.core.records import Answer, AnswerFact, Citation
     import budgetqa.webui.services as services
 
-    facts = [_fact("示例区信访局", 2021, "80"), _fact("示例区信访局", 2020, "75")]
+    facts = [AnswerFact(**{**f, "label": f["item"], "period": "current", "fact_id": None,
+                           "citation": Citation(**f["citation"])})
+             for f in (_fact("示例区信访局", 2021, "80"), _fact("示例区信访局", 2020, "75"))]
     answer = Answer(question="对比", answer="2021年比2020年多5万元。", status="answered", facts=facts,
-                    citations=[Citation(**f["citation"]) for f in facts], computed="80 − 75 = 5（万元）")
+                    citations=[f.citation for f in facts], computed="80 − 75 = 5（万元）")
     app_env.setattr(services, "engine", lambda settings: _FixedEngine(answer))
     at = _app().run()
     _ask(at, "示例区信访局2021年和2020年信访专项经费对比")

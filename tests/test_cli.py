@@ -29,6 +29,12 @@ def test_ask_json_follows_the_contract(store, capsys):
     cite = out["citations"][0]
     assert cite["doc"] == seed("000").name and cite["page"] is None
     assert "信访专项经费支出80万元" in cite["quote"]
+    # each cited fact says which constraints of the question it met
+    assert out["match"]["full"] is True
+    [m] = out["match"]["facts"]
+    assert m["constraints"]["year"] == {"name": "year", "asked": "2021", "found": "2021", "met": True}
+    assert m["constraints"]["item"]["met"] is True and m["citation"]["doc"] == seed("000").name
+    assert out["related"] == []
 
 
 def test_facts_query_accepts_synonyms_and_exports_csv_and_xlsx(store, tmp_path, capsys):

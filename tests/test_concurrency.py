@@ -14,27 +14,33 @@ import pytest
 from budgetqa.answering.engine import Engine
 from budgetqa.ingest.pipeline import Ingestor
 from budgetqa.retrieval.integrity import check_store
-from budgetqa.store.lock import writer_lock
+from budgetqa.store.lock import store_writer_lock
 from budgetqa.store.side_store import open_store
 from tests import fixtures_hostile as hx
-from tests.conftest import REPO, SEEDS, pdf
+from tests.conftest import REPO, SEEDS, backend_env, pdf
 
 SAMPLES = REPO / "samples" / "corpus"
 Q_FUND = "2021年示例区信访局信访专项经费是多少？"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 
+@pytest.fixture
+def settings(backend_settings):
+    """Every test here on both side-store backends: the SQLite file and PostgreSQL (advisory writer lock)."""
+    return backend_settings
+
+
 def _cli_ingest(settings, *paths: Path, env: dict | None = None) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "budgetqa.cli", "ingest", "-q", "--store", str(settings.store),
            "--embedding-model", settings.embedding_model, *map(str, paths)]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})}, cwd=REPO)
+                            env={**os.environ, **backend_env(settings), **(env or {})}, cwd=REPO)
 
 
 def test_second_ingest_is_refused_while_the_lock_is_held(settings):
     Ingestor(settings).ingest([SAMPLES / "示例区信访局2020年部门预算.txt"])
     before = hx.store_snapshot(settings)
-    with writer_lock(settings.store, 0):
+    with store_writer_lock(settings.model_copy(update={"ingest_lock_wait_s": 0})):
         proc = _cli_ingest(settings, SEED_FILES[0], env={"BUDGETQA_INGEST_LOCK_WAIT_S": "1"})
         out, err = proc.communicate(timeout=120)
     assert proc.returncode == 2, (out, err)
@@ -63,7 +69,7 @@ def test_two_ingests_at_once_and_the_app_keeps_answering(settings):
     assert latencies and max(latencies) < 10, latencies
     report = check_store(settings)
     assert report.ok, report.problems
-    assert len(open_store(settings.sqlite_path).list_documents()) == 3 + 1 + len(SEED_FILES)
+    assert len(open_store(settings).list_documents()) == 3 + 1 + len(SEED_FILES)
 
 
 def _until(condition, proc: subprocess.Popen, timeout_s: float = 120) -> None:

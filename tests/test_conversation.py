@@ -29,7 +29,7 @@ def test_three_turn_conversation(engine):
 
     a3 = engine.ask("和广阳区比呢", session=s)  # compare with another organisation
     assert a3.status == "answered" and a3.computed
-    assert [f["org"] for f in a3.facts] == ["石家庄市鹿泉区信访局本级", "廊坊市广阳区信访局"]
+    assert [f.org for f in a3.facts] == ["石家庄市鹿泉区信访局本级", "廊坊市广阳区信访局"]
     assert "1.51万元" in a3.answer and "（计算结果）" in a3.answer
 
 

@@ -13,7 +13,13 @@ from budgetqa.retrieval import embed_worker
 from budgetqa.retrieval.vector_store import ChromaVectorStore
 from budgetqa.store import embed_queue
 from budgetqa.store.side_store import SideStore
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, backend_env
+
+
+@pytest.fixture
+def settings(backend_settings):
+    """Every queue test on both side-store backends (SQLite file, PostgreSQL database)."""
+    return backend_settings
 
 FACT_Q = "鹿泉区信访局2021年取暖费预算是多少？"
 PASSAGE_Q = "高新区群众工作中心下设哪些处室？"
@@ -72,9 +78,9 @@ def test_embedding_resumes_after_ctrl_c_without_duplicates(settings, corpus):
     assert ingestor.vectors.count() == total
 
 
-def test_parallel_parse_stores_the_same_as_serial(tmp_path, settings):
-    def content(workers: int, folder: str):
-        s = settings.model_copy(update={"store": tmp_path / folder, "ingest_workers": workers})
+def test_parallel_parse_stores_the_same_as_serial(tmp_path, sqlite_settings):
+    def content(workers: int, folder: str):  # two stores side by side: SQLite files (one database per URL)
+        s = sqlite_settings.model_copy(update={"store": tmp_path / folder, "ingest_workers": workers})
         ing = Ingestor(s, embed=False)
         results = ing.ingest([SEEDS])
         assert all(r.ok for r in results), [r.error for r in results]
@@ -125,6 +131,8 @@ def test_stores_made_before_the_queue_count_their_chunks_as_embedded(tmp_path):
 
 def test_cli_no_embed_then_embed(settings, corpus, capsys, monkeypatch):
     monkeypatch.setenv("BUDGETQA_EMBEDDING_MODEL", "hash")
+    for name, value in backend_env(settings).items():
+        monkeypatch.setenv(name, value)
     store = ["--store", str(settings.store)]
     assert main([*store, "ingest", "-q", "--no-embed", str(corpus)]) == 0
     assert "budgetqa embed" in capsys.readouterr().err

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from budgetqa.evaluation import EvalReport, format_report, format_reports, reports_json, run_eval, score_item
-from budgetqa.core.records import Answer, Citation
+from budgetqa.core.records import Answer, AnswerFact, Citation
 
 
 def _answer(text="", status="answered", facts=None, cites=None, computed=None, notices=None):
@@ -13,8 +13,8 @@ def _answer(text="", status="answered", facts=None, cites=None, computed=None, n
 
 
 def _fact(value, unit):
-    return {"org": "o", "year": 2025, "item": "x", "value": value, "unit": unit, "value_wan": None,
-            "citation": {"doc": "d.pdf", "page": 9, "locator": "", "quote": ""}}
+    return AnswerFact(org="o", year=2025, item="x", label="x", value=value, unit=unit, value_wan=None, period="current",
+                      fact_id=None, citation=Citation("d.pdf", 9, "", ""))
 
 
 def test_lookup_value_in_gold_unit():

@@ -24,8 +24,8 @@ def test_lookup_cites_the_cell(fa):
     assert a.status == "answered"
     assert "7.09万元" in a.answer and "石家庄市鹿泉区信访局本级" in a.answer and "2021年" in a.answer
     f = a.facts[0]
-    assert (f["value"], f["unit"], f["value_wan"], f["year"]) == (7.09, "万元", 7.09, 2021)
-    assert f["citation"]["doc"] == "luquan2021.txt" and "合计" in f["citation"]["locator"]  # the 合计 column
+    assert (f.value, f.unit, f.value_wan, f.year) == (7.09, "万元", 7.09, 2021)
+    assert f.citation.doc == "luquan2021.txt" and "合计" in f.citation.locator  # the 合计 column
     assert a.citations[0].doc == "luquan2021.txt"
     assert a.interpretation.startswith("理解为：石家庄市鹿泉区信访局本级 2021年 取暖费")
 
@@ -35,7 +35,7 @@ def test_unit_as_disclosed_and_converted_on_request(fa):
     assert "17,200,000.00元" in a.answer and a.citations[0].page == 9
     a = ask(fa, "普陀区商务委2025年科学技术支出预算多少万元？")
     assert "1,720万元" in a.answer and "原文为17,200,000.00元" in a.answer
-    assert a.facts[0]["value_wan"] == 1720
+    assert a.facts[0].value_wan == 1720
 
 
 def test_table_leads_narrative_corroborates(fa):
@@ -52,7 +52,7 @@ def test_unit_budget_when_asked(fa):
 
 def test_disclosed_zero_is_an_answer(fa):
     a = ask(fa, "鹿泉区信访局2021年公务用车购置费是多少")
-    assert a.status == "answered" and a.facts[0]["value"] == 0
+    assert a.status == "answered" and a.facts[0].value == 0
     assert "0万元" in a.answer and "零" in a.answer
 
 
@@ -66,7 +66,7 @@ def test_difference_between_orgs_shows_operands(fa):
     a = ask(fa, "鹿泉区信访局和广阳区信访局的三公经费相差多少")
     assert a.status == "answered" and a.computed
     assert "（计算结果）" in a.answer and "3.7 − 2.19 = 1.51" in a.computed
-    assert [f["value"] for f in a.facts] == [3.7, 2.19]
+    assert [f.value for f in a.facts] == [3.7, 2.19]
     assert [c.doc for c in a.citations] == ["luquan2021.txt", "guangyang2022.txt"]
     assert "2022年" in a.answer  # each operand keeps its own year
 
@@ -115,7 +115,7 @@ def test_ambiguous_org(fa):
 def test_previous_year_end_balance(fa):
     a = ask(fa, "广阳区信访局上年末固定资产总额")
     assert a.status == "answered" and "87.22万元" in a.answer and "2021年末" in a.answer
-    assert a.facts[0]["year"] == 2021
+    assert a.facts[0].year == 2021
 
 
 def test_text_questions_are_left_to_passages(fa):

@@ -8,7 +8,7 @@ import pytest
 from budgetqa.answering.guard import (AllowedNumbers, GuardRejected, StreamGuard, check_answer, mentions,
                                       strip_reasoning)
 from budgetqa.core.numbers import citation_markers
-from budgetqa.core.records import Answer, Chunk, Citation, Passage
+from budgetqa.core.records import Answer, AnswerFact, Chunk, Citation, Passage
 
 
 def nums(text):
@@ -106,8 +106,9 @@ def test_from_answer_collects_facts_passages_computed_and_question_years():
         question="某局21年和2022年三公经费差多少？100万元够吗",
         answer="差额为13.40万元。",
         status="answered",
-        facts=[{"org": "某局", "year": 2021, "item": "三公经费", "value": "80", "unit": "万元", "value_wan": "80",
-                "citation": {"doc": "a.pdf", "page": 5, "locator": "表5", "quote": "三公经费合计 80.00"}}],
+        facts=[AnswerFact(org="某局", year=2021, item="三公经费", label="三公经费", value=80, unit="万元", value_wan=80,
+                          period="current", fact_id=None,
+                          citation=Citation("a.pdf", 5, "表5", "三公经费合计 80.00"))],
         citations=[Citation("a.pdf", 5, "表5", "三公经费合计 80.00")],
         computed="80.00 - 66.60 = 13.40（万元）",
     )

@@ -1,5 +1,6 @@
-"""The held-aside set tests/data/eval_heldout3.jsonl: its schema only. No test answers its questions — the set
-is measured once, by hand, when answering is done (`budgetqa eval tests/data/eval_heldout3.jsonl`)."""
+"""The held-aside sets tests/data/eval_heldout3.jsonl and eval_heldout4.jsonl: their schema only. No test answers
+their questions — each set is measured once, by hand, when answering is done
+(`budgetqa eval tests/data/eval_heldoutN.jsonl`)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -13,13 +14,20 @@ from tests.conftest import DEV2_SET, DEV_SET, PDFS, SEEDS
 
 REPO = Path(__file__).resolve().parents[1]
 HELDOUT3 = REPO / "tests" / "data" / "eval_heldout3.jsonl"
+HELDOUT4 = REPO / "tests" / "data" / "eval_heldout4.jsonl"
+MIN_SIZE = {HELDOUT3: 35, HELDOUT4: 45}
 KINDS = {"lookup", "compare", "list", "narrative", "unanswerable"}
 MONEY = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 
+@pytest.fixture(scope="module", params=[HELDOUT3, HELDOUT4], ids=lambda p: p.stem)
+def heldout(request) -> Path:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def items() -> list[dict]:
-    return load_items(HELDOUT3)
+def items(heldout) -> list[dict]:
+    return load_items(heldout)
 
 
 def _page_count(name: str) -> int:
@@ -30,8 +38,8 @@ def _page_count(name: str) -> int:
         pdf.close()
 
 
-def test_size_ids_and_fields(items):
-    assert len(items) >= 35
+def test_size_ids_and_fields(items, heldout):
+    assert len(items) >= MIN_SIZE[heldout]
     ids = [i["id"] for i in items]
     assert len(set(ids)) == len(ids)
     for i in items:
@@ -73,7 +81,7 @@ def test_gold_per_kind(items):
             assert gold.get("keywords") and all(isinstance(x, str) and x for x in gold["keywords"]), i["id"]
 
 
-def test_varied_and_new(items):
+def test_varied_and_new(items, heldout):
     """Every kind but narrative is present, with counts, shares and several organisations; no question repeats
     one of the tuning or earlier held-out sets."""
     kinds = {i["kind"] for i in items}
@@ -82,5 +90,5 @@ def test_varied_and_new(items):
     assert {"万元", "元", "%", "辆"} <= units
     assert len({i["doc"] for i in items if i["doc"]}) >= 8
     others = [DEV_SET, DEV2_SET, *sorted((REPO / "tests" / "data").glob("eval_*.jsonl"))]
-    seen = {x["question"] for f in others if f != HELDOUT3 for x in load_items(f)}
+    seen = {x["question"] for f in others if f != heldout for x in load_items(f)}
     assert not [i["id"] for i in items if i["question"] in seen]

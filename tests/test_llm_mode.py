@@ -11,7 +11,7 @@ from langchain_core.messages import AIMessage
 
 from budgetqa.answering import llm, synthesis
 from budgetqa.answering.synthesis import NOTICE_GUARD, NOTICE_UNAVAILABLE, maybe_synthesize
-from budgetqa.core.records import Answer, Chunk, Citation, Passage
+from budgetqa.core.records import Answer, AnswerFact, Chunk, Citation, Passage
 
 TEMPLATE = "鹿泉区信访局2021年三公经费为80.00万元。"
 FACT_CITATION = Citation("鹿泉区信访局2021年部门预算.pdf", 5, "三公经费表 / 合计 / 本年", "合计 80.00 0.00 30.00 50.00")
@@ -22,8 +22,8 @@ def make_answer() -> Answer:
         question="鹿泉区信访局2021年三公经费是多少？",
         answer=TEMPLATE,
         status="answered",
-        facts=[{"org": "鹿泉区信访局", "year": 2021, "item": "三公经费", "value": "80.00", "unit": "万元",
-                "value_wan": "80.00", "citation": FACT_CITATION.to_json()}],
+        facts=[AnswerFact(org="鹿泉区信访局", year=2021, item="三公经费", label="三公经费", value=80.0, unit="万元",
+                          value_wan=80.0, period="current", fact_id=None, citation=FACT_CITATION)],
         citations=[FACT_CITATION],
         interpretation="鹿泉区信访局 2021年 三公经费",
     )

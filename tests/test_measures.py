@@ -58,7 +58,7 @@ def engine(tmp_path_factory):
 
 
 def _values(answer) -> list[Decimal]:
-    return [Decimal(str(f["value"])) for f in answer.facts if f.get("value") is not None]
+    return [Decimal(str(f.value)) for f in answer.facts if f.value is not None]
 
 
 def test_actual_spending_over_blank_cells_is_the_final_account_not_the_budget(engine):
@@ -87,7 +87,7 @@ def test_execution_rate_is_not_answered_with_an_amount(engine):
 def test_a_code_alone_identifies_its_row(engine):
     a = engine.ask("区商务委2025年预算里，2150899这一项有多少钱？")
     assert a.status == "answered" and "29,381" in a.answer.replace("29381", "29,381"), a.answer
-    assert all(f["citation"]["quote"].find("2150899") >= 0 or "215" in f["citation"]["quote"] for f in a.facts)
+    assert all(f.citation.quote.find("2150899") >= 0 or "215" in f.citation.quote for f in a.facts)
 
 
 def test_an_alias_the_document_declares_finds_the_organisation(engine):

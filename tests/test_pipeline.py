@@ -8,7 +8,13 @@ from budgetqa.cli import main
 from budgetqa.ingest import pipeline as pipeline_mod
 from budgetqa.ingest.pipeline import Ingestor
 from budgetqa.store.side_store import SideStore
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, backend_env
+
+
+@pytest.fixture
+def settings(backend_settings):
+    """Every test here on both side-store backends (SQLite file, PostgreSQL database)."""
+    return backend_settings
 
 
 def snapshot(ingestor: Ingestor) -> dict:
@@ -98,6 +104,8 @@ def test_a_file_that_disappears_mid_ingest_fails_alone(settings, corpus, monkeyp
 
 def test_cli_ingest_reports_each_file_and_fails_when_one_fails(settings, corpus, capsys, monkeypatch):
     monkeypatch.setenv("BUDGETQA_EMBEDDING_MODEL", "hash")
+    for name, value in backend_env(settings).items():
+        monkeypatch.setenv(name, value)
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 this is not a pdf")
     code = main(["--store", str(settings.store), "ingest", "-q", str(corpus)])
     out, err = capsys.readouterr()

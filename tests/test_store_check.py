@@ -12,28 +12,50 @@ from budgetqa.ingest.pipeline import Ingestor
 from budgetqa.retrieval.embeddings import get_embedder
 from budgetqa.retrieval.integrity import check_store
 from budgetqa.retrieval.vector_store import ChromaVectorStore
-from tests.conftest import REPO
+from tests.conftest import REPO, backend_env
 
 SAMPLES = REPO / "samples" / "corpus"
 Q_FUND = "2021年示例区信访局信访专项经费是多少？"
 
 
 @pytest.fixture
-def sample_store(settings):
+def settings(backend_settings):
+    """The checks on both side-store backends (SQLite file, PostgreSQL database)."""
+    return backend_settings
+
+
+def _ingested(settings):
     results = Ingestor(settings).ingest([SAMPLES])
     assert all(r.ok for r in results), [r.error for r in results]
     return settings
+
+
+@pytest.fixture
+def sample_store(settings):
+    return _ingested(settings)
+
+
+@pytest.fixture
+def sqlite_store(sqlite_settings):
+    """The sample store in a SQLite file (tests that damage the file itself)."""
+    return _ingested(sqlite_settings)
+
+
+def _cli_store(settings) -> list[str]:
+    return ["check", "--store", str(settings.store), "--embedding-model", "hash"]
 
 
 def _codes(report) -> set[str]:
     return {p.code for p in report.problems if p.error}
 
 
-def test_fresh_store_passes(sample_store, capsys):
+def test_fresh_store_passes(sample_store, capsys, monkeypatch):
     report = check_store(sample_store)
     assert report.ok and report.problems == [], report.problems
     assert report.counts["chunks"] == report.counts["vectors"] > 0
-    assert main(["check", "--store", str(sample_store.store), "--embedding-model", "hash"]) == 0
+    for name, value in backend_env(sample_store).items():
+        monkeypatch.setenv(name, value)
+    assert main(_cli_store(sample_store)) == 0
     assert "检查通过" in capsys.readouterr().out
 
 
@@ -47,12 +69,25 @@ def test_missing_vector_found_and_re_embedded(sample_store):
     assert victim in ChromaVectorStore(sample_store, get_embedder(sample_store)).chunk_ids()
 
 
-def test_orphan_facts_found_and_removed(sample_store):
-    conn = sqlite3.connect(sample_store.sqlite_path)  # foreign keys are off by default: a foreign writer
-    conn.execute("INSERT INTO facts (doc_id, statement, row_label, value_text, value, quote, locator) "
-                 "VALUES ('no-such-doc', 's', 'r', '1', '1', 'q', 'l')")
+def _foreign_writer_inserts_an_orphan_fact(settings) -> None:
+    """A writer that does not enforce the foreign keys (SQLite: off by default; PostgreSQL: replica role)."""
+    sql = ("INSERT INTO facts (doc_id, statement, row_label, value_text, value, quote, locator) "
+           "VALUES ('no-such-doc', 's', 'r', '1', '1', 'q', 'l')")
+    if settings.database_url:
+        import psycopg
+
+        with psycopg.connect(settings.database_url, autocommit=True) as conn:
+            conn.execute("SET session_replication_role = replica")
+            conn.execute(sql)
+        return
+    conn = sqlite3.connect(settings.sqlite_path)
+    conn.execute(sql)
     conn.commit()
     conn.close()
+
+
+def test_orphan_facts_found_and_removed(sample_store):
+    _foreign_writer_inserts_an_orphan_fact(sample_store)
     assert _codes(check_store(sample_store)) == {"orphan_facts"}
     assert check_store(sample_store, repair=True).ok
 
@@ -84,7 +119,8 @@ def test_stale_bm25_and_extra_vectors_are_notes(sample_store):
     assert check_store(sample_store, repair=True).problems == []
 
 
-def test_damaged_sqlite_fails_the_check(sample_store, capsys):
+def test_damaged_sqlite_fails_the_check(sqlite_store, capsys):
+    sample_store = sqlite_store
     path = sample_store.sqlite_path
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

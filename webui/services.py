@@ -72,15 +72,15 @@ def engine(settings: Settings) -> Any:
 
 
 @st.cache_resource(show_spinner=False)
-def _side_store(sqlite_path: str) -> Any:
+def _side_store(location: str) -> Any:
     from budgetqa.store.side_store import open_store
 
-    return open_store(sqlite_path)
+    return open_store(location)
 
 
 def store(settings: Settings) -> Any:
-    """The SQLite side store, for pages that browse documents and facts without loading the engine."""
-    return _side_store(str(settings.sqlite_path))
+    """The side store (SQLite or PostgreSQL), for pages that browse documents and facts without the engine."""
+    return _side_store(settings.side_store_location)
 
 
 @st.cache_resource(show_spinner="正在准备导入……")

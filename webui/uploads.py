@@ -48,8 +48,16 @@ def result_text(result: Any) -> str:
         meta = getattr(result, "meta", None)
         who = " ".join(str(x) for x in (getattr(meta, "org", None), getattr(meta, "year", None) and f"{meta.year}年",
                                          getattr(meta, "kind", None)) if x)
-        text += f"（{who or '机构/年度未识别'}，{result.pages} 页，{result.facts} 个数字）"
+        text += f"（{who or '机构/年度未识别'}{sources_note(getattr(meta, 'sources', {}))}，{result.pages} 页，" \
+                f"{result.facts} 个数字）"
     return text
+
+
+def sources_note(sources: dict) -> str:
+    """'，机构、年度用户指定' for metadata not read from the document's content ('' when all of it was)."""
+    from budgetqa.core.meta_override import describe_sources
+
+    return "".join(f"，{note}" for note in describe_sources(sources))
 
 
 def result_level(result: Any) -> str:

@@ -37,6 +37,7 @@ class MeasureTable:
     default_by_kind: dict[str, str]
     previous_by_measure: dict[str, str]
     not_measures: re.Pattern | None = None
+    disclosed_by: dict[str, tuple[str, ...]] | None = None
 
     def clean(self, text: str) -> str:
         """`text` with the words that hold a measure word but name no measure blanked out (same length)."""
@@ -66,7 +67,8 @@ def table() -> MeasureTable:
     words = sorted(raw.get("not_measures") or [], key=len, reverse=True)
     return MeasureTable(measures, tuple(m["id"] for m in raw["measures"]), dict(raw.get("default_by_kind") or {}),
                         dict(raw.get("previous_by_measure") or {}),
-                        re.compile("|".join(map(re.escape, words))) if words else None)
+                        re.compile("|".join(map(re.escape, words))) if words else None,
+                        {k: tuple(v) for k, v in (raw.get("disclosed_by") or {}).items()})
 
 
 def _kind_key(doc_kind: str | None) -> str | None:
@@ -164,3 +166,8 @@ def is_previous(mid: str | None) -> bool:
     """A previous-year measure (the value belongs to the year before the document's)."""
     m = table().measures.get(mid or "")
     return bool(m) and m.base != m.id
+
+
+def disclosed_by(asked: str) -> tuple[str, ...]:
+    """The document kinds ('决算') that alone print the measure `asked`; () when any document may."""
+    return (table().disclosed_by or {}).get(asked, ())

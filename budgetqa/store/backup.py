@@ -7,6 +7,8 @@ the Chroma and BM25 folders, the uploaded originals) with a manifest of SHA-256 
   while an ingest writes; the backup is copied next to the store, then swapped in by two renames, and the
   previous store is kept as `<store>.before-restore-<time>`. The restored SQLite is opened once, so a backup
   of an older schema is upgraded through the migrations.
+- a PostgreSQL side store (BUDGETQA_DATABASE_URL) is not copied here: both refuse with a StoreError that says
+  to use pg_dump / pg_restore for the database (and a Chroma server's own backup for its vectors).
 """
 from __future__ import annotations
 
@@ -59,7 +61,17 @@ def _files(root: Path) -> list[Path]:
                   and not p.name.endswith(("-wal", "-shm", "-journal")))
 
 
+def _refuse_postgres(settings: Settings, what: str) -> None:
+    if settings.database_url:
+        from budgetqa.store.postgres_backend import redact
+
+        raise StoreError(f"{redact(settings.database_url)}: PostgreSQL 资料库不支持 budgetqa {what}，"
+                         f"请用 PostgreSQL 自带的 pg_dump / pg_restore 备份和恢复数据库"
+                         f"（向量库在 Chroma 服务器时用其自身的备份方式）")
+
+
 def backup(settings: Settings, target: Path | str) -> Manifest:
+    _refuse_postgres(settings, "backup")
     target = Path(target)
     if target.exists() and any(target.iterdir()):
         raise StoreError(f"{target}: 目标文件夹已存在且不为空，请换一个新路径")
@@ -128,6 +140,7 @@ def verify(source: Path | str) -> Manifest:
 
 def restore(settings: Settings, source: Path | str) -> tuple[Manifest, Path | None]:
     """Replace the store by the backup at `source`; returns (manifest, where the previous store was kept)."""
+    _refuse_postgres(settings, "restore")
     source = Path(source)
     manifest = verify(source)
     store = Path(settings.store)

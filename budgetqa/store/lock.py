@@ -2,6 +2,8 @@
 `kill -9` never leaves a stale lock behind).
 
 - `ingest.lock` (exclusive): one writer at a time — ingest, check --repair, backup and restore take it.
+- with BUDGETQA_DATABASE_URL the writer lock is a PostgreSQL advisory lock instead (`budgetqa.store.pg_lock`),
+  shared by every machine writing that database; `store_writer_lock(settings)` picks the right one.
 - `app.lock` (shared): held by every running app process; restore needs it exclusively, so a restore into
   a store that an app is serving is refused instead of swapping files under the app.
 """
@@ -13,9 +15,12 @@ import logging
 import os
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from budgetqa.core.errors import StoreError
+
+if TYPE_CHECKING:
+    from budgetqa.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +70,16 @@ def writer_lock(store: Path, wait_s: float, on_wait: Callable[[str], None] | Non
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def store_writer_lock(settings: "Settings", on_wait: Callable[[str], None] | None = None):
+    """The writer lock of the store of `settings`: PostgreSQL advisory lock with a database URL, else the file."""
+    if settings.database_url:
+        from budgetqa.store.pg_lock import pg_writer_lock
+
+        return pg_writer_lock(settings.database_url, settings.ingest_lock_wait_s, on_wait,
+                              settings.pg_connect_timeout_s)
+    return writer_lock(settings.store, settings.ingest_lock_wait_s, on_wait)
 
 
 class AppLock:

@@ -1,18 +1,22 @@
-"""The SQLite side store: documents, pages, chunks and facts, with numbered migrations and WAL."""
+"""The side store: documents, pages, chunks and facts, with numbered migrations (`budgetqa.store.migrate`),
+in an embedded SQLite file (WAL) or, with BUDGETQA_DATABASE_URL, a PostgreSQL database."""
 from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from budgetqa.core.errors import StoreError
+from budgetqa.core.meta_override import USER, MetaOverride
 from budgetqa.core.records import Chunk, Document, Fact, StoredDocument
+from budgetqa.store import migrate
+from budgetqa.store.backend import backend_for
+
+if TYPE_CHECKING:
+    from budgetqa.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -22,60 +26,36 @@ _FACT_COLUMNS = (
 ).split()
 
 
-def _migrations() -> list[tuple[int, str, str]]:
-    """(number, name, sql) of every migration file, in order."""
-    out = []
-    for entry in resources.files("budgetqa.store").joinpath("migrations").iterdir():
-        if entry.name.endswith(".sql"):
-            number = int(entry.name.split("_", 1)[0])
-            out.append((number, entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(out)
-
-
 def latest_schema_version() -> int:
     """The schema version this code writes (the number of its last migration)."""
-    return max(number for number, _, _ in _migrations())
+    return migrate.latest_schema_version()
 
 
 class SideStore:
-    """Documents, chunks and facts in one SQLite file. Writes of one document happen in one transaction."""
+    """Documents, chunks and facts in one SQLite file or PostgreSQL database (`backend_for`).
 
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA busy_timeout = 10000")
-        self._migrate()
+    Writes of one document happen in one transaction. `conn` takes the same `?`-placeholder SQL on both.
+    """
+
+    def __init__(self, target: "Path | str | Settings"):
+        self.backend = backend_for(target)
+        self.location = self.backend.location  # for messages and cache keys (a URL without its password)
+        self.path = getattr(self.backend, "path", None)  # the SQLite file; None on PostgreSQL
+        self.conn = self.backend.connect()
+        try:
+            migrate.apply_migrations(self)
+        except BaseException:
+            self.conn.close()
+            raise
 
     # --- schema ------------------------------------------------------------------------
-    def _migrate(self) -> None:
-        self.conn.execute("CREATE TABLE IF NOT EXISTS _migrations (number INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)")
-        done = {r[0] for r in self.conn.execute("SELECT number FROM _migrations")}
-        if done and max(done) > latest_schema_version():
-            raise StoreError(f"{self.path}: written by a newer budgetqa (schema {max(done)}, this version knows "
-                             f"{latest_schema_version()}); upgrade budgetqa to open it")
-        for number, name, sql in _migrations():
-            if number in done:
-                continue
-            log.info("applying migration %s", name)
-            with self.transaction():
-                for statement in _statements(sql):
-                    self.conn.execute(statement)
-                self.conn.execute(
-                    "INSERT INTO _migrations VALUES (?, ?, ?)", (number, name, _now())
-                )
-
     def schema_version(self) -> int:
         row = self.conn.execute("SELECT MAX(number) FROM _migrations").fetchone()
         return row[0] or 0
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
+    def transaction(self) -> Iterator[Any]:
+        self.conn.execute(self.backend.begin)
         try:
             yield self.conn
         except BaseException:
@@ -83,6 +63,10 @@ class SideStore:
             raise
         else:
             self.conn.execute("COMMIT")
+
+    def integrity_problems(self) -> list[str]:
+        """What the database engine reports as damaged in its own files (empty: nothing)."""
+        return self.backend.integrity_problems(self.conn)
 
     def close(self) -> None:
         self.conn.close()
@@ -123,11 +107,12 @@ class SideStore:
             c.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
             c.execute(
                 "INSERT INTO documents (id, name, path, format, org, year, kind, pages, tables, warnings, paged, ingested_at,"
-                " extraction_version, aliases) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " extraction_version, aliases, meta_sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     doc.id, doc.name, doc.path, doc.format, doc.meta.org, doc.meta.year, doc.meta.kind,
                     len(doc.pages), len(doc.tables), json.dumps(doc.warnings, ensure_ascii=False),
                     int(doc.paged), _now(), extraction_version, json.dumps(doc.meta.aliases, ensure_ascii=False),
+                    json.dumps(doc.meta.sources, ensure_ascii=False),
                 ),
             )
             c.executemany(
@@ -155,22 +140,33 @@ class SideStore:
 
     def list_documents(self, doc_id: str | None = None) -> list[StoredDocument]:
         """Every stored document (or just `doc_id`), with its chunk and fact counts."""
-        rows = self.conn.execute(
-            """SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.id) AS n_chunks,
-                      (SELECT COUNT(*) FROM facts f WHERE f.doc_id = d.id) AS n_facts
-               FROM documents d WHERE (? IS NULL OR d.id = ?) ORDER BY d.org, d.year, d.name""", (doc_id, doc_id)
-        ).fetchall()
+        sql = """SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.id) AS n_chunks,
+                        (SELECT COUNT(*) FROM facts f WHERE f.doc_id = d.id) AS n_facts FROM documents d"""
+        if doc_id is None:
+            rows = self.conn.execute(sql).fetchall()
+        else:
+            rows = self.conn.execute(sql + " WHERE d.id = ?", (doc_id,)).fetchall()
+        rows.sort(key=_document_order)
         return [
             StoredDocument(
                 id=r["id"], name=r["name"], path=r["path"], format=r["format"], org=r["org"], year=r["year"],
                 kind=r["kind"], pages=r["pages"], tables=r["tables"], chunks=r["n_chunks"], facts=r["n_facts"],
                 warnings=json.loads(r["warnings"]), ingested_at=r["ingested_at"], aliases=json.loads(r["aliases"]),
+                meta_sources=json.loads(r["meta_sources"]),
             )
             for r in rows
         ]
 
     def document(self, doc_id: str) -> StoredDocument | None:
         return next(iter(self.list_documents(doc_id)), None)
+
+    def meta_override(self, doc_id: str) -> MetaOverride:
+        """The organisation, year and kind a user set for a stored document (empty when none or not stored)."""
+        row = self.conn.execute("SELECT org, year, kind, meta_sources FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return MetaOverride()
+        sources = json.loads(row["meta_sources"])
+        return MetaOverride(**{f: row[f] for f in ("org", "year", "kind") if sources.get(f) == USER})
 
     def page_text(self, doc_id: str, number: int) -> str | None:
         row = self.conn.execute("SELECT text FROM pages WHERE doc_id = ? AND number = ?", (doc_id, number)).fetchone()
@@ -185,10 +181,14 @@ class SideStore:
         sql, args = "SELECT * FROM chunks", []
         if ids is not None:
             ids = list(ids)
+            if not ids:
+                return []
             sql += f" WHERE id IN ({','.join('?' * len(ids))})"
             args = ids
         elif doc_ids is not None:
             doc_ids = list(doc_ids)
+            if not doc_ids:
+                return []
             sql += f" WHERE doc_id IN ({','.join('?' * len(doc_ids))})"
             args = doc_ids
         rows = self.conn.execute(sql + " ORDER BY doc_id, ordinal", args).fetchall()
@@ -239,6 +239,8 @@ class SideStore:
             args.append(statement)
         if doc_ids is not None:
             doc_ids = list(doc_ids)
+            if not doc_ids:
+                return []
             where.append(f"doc_id IN ({','.join('?' * len(doc_ids))})")
             args.extend(doc_ids)
         sql = "SELECT * FROM facts" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
@@ -255,20 +257,13 @@ class SideStore:
         return {r[0]: r[1] for r in self.conn.execute("SELECT id, name FROM documents")}
 
 
-def _statements(sql: str) -> list[str]:
-    """The statements of a migration script (a trigger body's ';' does not end its CREATE TRIGGER)."""
-    out, buf = [], ""
-    for piece in sql.split(";"):
-        buf += piece + ";"
-        if sqlite3.complete_statement(buf):
-            if buf.strip(" \n;"):
-                out.append(buf)
-            buf = ""
-    return out
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _document_order(r) -> tuple:
+    """ORDER BY org, year, name with NULLs first and code-point order, whatever the database's collation."""
+    return (r["org"] is not None, r["org"] or "", r["year"] is not None, r["year"] or 0, r["name"])
 
 
 def _fact_row(f: Fact) -> tuple:
@@ -283,7 +278,7 @@ def _fact_row(f: Fact) -> tuple:
     return tuple(values)
 
 
-def _fact(r: sqlite3.Row) -> Fact:
+def _fact(r) -> Fact:
     d = {col: r[col] for col in _FACT_COLUMNS}
     d["value"] = Decimal(d["value"])
     d["value_yuan"] = Decimal(d["value_yuan"]) if d["value_yuan"] is not None else None
@@ -291,7 +286,7 @@ def _fact(r: sqlite3.Row) -> Fact:
     return Fact(**d, fact_id=r["id"])
 
 
-def _chunk(r: sqlite3.Row) -> Chunk:
+def _chunk(r) -> Chunk:
     return Chunk(
         doc_id=r["doc_id"], ordinal=r["ordinal"], text=r["text"], page=r["page"], section=r["section"],
         char_start=r["char_start"], char_end=r["char_end"], kind=r["kind"], table_index=r["table_index"],
@@ -299,8 +294,13 @@ def _chunk(r: sqlite3.Row) -> Chunk:
     )
 
 
-def open_store(path: Path) -> SideStore:
+def open_store(target: "Path | str | Settings") -> SideStore:
+    """The side store of `target`: Settings (PostgreSQL when `database_url` is set), a URL or a SQLite file."""
+    backend = backend_for(target)
     try:
-        return SideStore(path)
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not a budgetqa store ({exc}); point --store at another folder") from exc
+        return SideStore(target)
+    except Exception as exc:
+        error = backend.open_error(exc)
+        if error is None:
+            raise
+        raise error from exc

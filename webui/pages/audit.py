@@ -32,11 +32,11 @@ def rule_titles() -> dict[str, str]:
 
 
 @st.cache_data(show_spinner="正在审核……", max_entries=16)
-def _audit(sqlite_path: str, fingerprint: str, doc_names: tuple[str, ...]) -> list:
+def _audit(location: str, fingerprint: str, doc_names: tuple[str, ...]) -> list:
     """Findings of the chosen documents; recomputed when the store's documents change (fingerprint)."""
     from budgetqa.store.side_store import open_store
 
-    store = open_store(sqlite_path)
+    store = open_store(location)  # the SQLite file or the PostgreSQL URL
     try:
         return run_audit(store, doc_names=list(doc_names) or None)
     finally:
@@ -51,7 +51,7 @@ def render() -> None:
     names = [d.name for d in docs]
     chosen = st.multiselect("审核哪些文件", names, placeholder="全部文件", key="audit_docs")
     try:
-        findings = _audit(str(settings.sqlite_path), store.fingerprint(), tuple(chosen))
+        findings = _audit(settings.side_store_location, store.fingerprint(), tuple(chosen))
     except Exception:
         log.exception("audit failed")
         st.error("审核运行失败，请查看日志。")

@@ -5,6 +5,7 @@ import logging
 
 import streamlit as st
 
+from budgetqa.core.meta_override import describe_sources
 from budgetqa.webui import formatting as fmt, services
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ def document_rows(store, docs) -> list[dict]:
             notes.insert(0, f"{len(ocr)} 页需要OCR（第{pages}页），这些页的内容无法检索")
         rows.append({
             "文件": d.name, "机构": d.org or "（未识别）", "年度": d.year, "类型": d.kind or "（未识别）",
+            "信息来源": "；".join(describe_sources(getattr(d, "meta_sources", None))) or "文件内容",
             "格式": d.format.upper(), "页数": d.pages, "需OCR页": len(ocr), "表格": d.tables, "数字": d.facts,
             "文本块": d.chunks,
             "提示": "；".join(notes), "导入时间（UTC）": (d.ingested_at or "")[:16].replace("T", " "),
