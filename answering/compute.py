@@ -5,16 +5,27 @@ from __future__ import annotations
 import logging
 import re
 
-
 from budgetqa.answering import render
 from budgetqa.answering.interpret import interpretation
+from budgetqa.answering.item_roles import share_roles
 from budgetqa.answering.lookup import Found
-from budgetqa.answering.measure_compare import amount_measures, compare_measures, execution_rate
-from budgetqa.answering.operands import (
-    Operand, change_is_down, common_unit, computed_answer, find_operand, missing_answer, percent,
+from budgetqa.answering.measure_compare import (
+    amount_measures,
+    compare_measures,
+    execution_rate,
 )
-from budgetqa.answering.series import ranking, total, trend
+from budgetqa.answering.operands import (
+    Operand,
+    change_is_down,
+    common_unit,
+    computed_answer,
+    find_operand,
+    missing_answer,
+    percent,
+)
 from budgetqa.answering.question import ParsedQuestion
+from budgetqa.answering.series import ranking, total, trend
+
 from budgetqa.core.records import Answer
 from budgetqa.core.vocabulary import get_vocabulary
 
@@ -159,7 +170,9 @@ def share(fa, pq: ParsedQuestion) -> Answer | None:
     org = orgs[0]
     if not pq.items:
         return None
-    num = fa.finder.find(org, pq, year=pq.year, items=[pq.items[0]])
+    roles = share_roles(pq) if len(pq.items) >= 2 else None
+    num_item, den_item = roles if roles else (pq.items[0], pq.items[1] if len(pq.items) >= 2 else None)
+    num = fa.finder.find(org, pq, year=pq.year, items=[num_item])
     if num is None:
         return missing_answer(fa, pq, org)
     money = [s for s in num.ranked if s.fact.unit != "%"]
@@ -182,7 +195,7 @@ def share(fa, pq: ParsedQuestion) -> Answer | None:
         if p.quote and p.table_index is None:
             notes.append(f"原文：“{render.short_quote(p.quote)}”")
         return computed_answer(fa, pq, head, operands, "", orgs, notes, computed=False)
-    den_items = [pq.items[1]] if len(pq.items) >= 2 else _denominators(pq.items[0])
+    den_items = [den_item] if den_item else _denominators(num_item)
     den = fa.finder.find(org, pq, year=num.doc_year, items=den_items)
     if den is None or den.fact is num.fact:
         return missing_answer(fa, pq, org)

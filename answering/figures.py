@@ -7,15 +7,18 @@ the corpus) or 'ambiguous' (several organisations fit).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from budgetqa.answering import render
 from budgetqa.answering.catalog import Catalog
 from budgetqa.answering.compute import compute
 from budgetqa.answering.derived import previous_by_change
 from budgetqa.answering.interpret import interpretation
+from budgetqa.answering.item_roles import contained
 from budgetqa.answering.lookup import FactFinder, Found
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.answering.select import conflicting, corroborating
+
 from budgetqa.core.records import Answer
 
 log = logging.getLogger(__name__)
@@ -75,6 +78,9 @@ class FigureAnswerer:
 
     # --- answers -----------------------------------------------------------------------
     def lookup(self, pq: ParsedQuestion, org: str) -> Answer | None:
+        inside = contained(pq) if len(pq.items) >= 2 else None
+        if inside is not None:  # '基本支出里的津贴补贴': the part is asked, the whole only places it
+            pq = replace(pq, items=[inside[1]])
         if len(pq.items) >= 2 and not pq.codes:
             multi = self._multi_lookup(pq, org)
             if multi is not None:

@@ -24,6 +24,8 @@ from budgetqa.core.vocabulary import get_vocabulary
 # resemblance ('总收入' ~ '其他收入') is listed as a related figure, never asserted.
 MIN_TOPIC_COVERAGE = 0.75
 _QUESTION_WORDS = re.compile(r"多少|一共|总共|什么|哪些|是|有|的|了|吗|呢|啥|几|个")
+_MONEY_WORDS = re.compile(r"资金|经费|费用|拨款|多少钱|金额")
+_PERCENT_WORDS = re.compile(r"%|％|率|比例|比重|百分|占|满意度|指标")
 # intents whose operands are figures of another kind than the result ('A占B' is asked as a share, its operands
 # are money): the figure kind is not a constraint on their cited facts
 _RESULT_INTENTS = ("share", "rate", "growth")
@@ -56,12 +58,16 @@ def figure_kind(fact: Fact) -> str:
 
 
 def asked_kind(pq: ParsedQuestion) -> str | None:
-    """'count' for '多少辆/人次', 'money' when a money unit is named; otherwise the question does not say."""
+    """'count' for '多少辆/人次'; 'money' when a money unit is named, or an amount of money is asked ('预算',
+    '资金', '经费'…) with no word of a rate or share; otherwise the question does not say."""
     if pq.count_unit:
         return "count"
     if pq.intent in _RESULT_INTENTS or pq.wants_text:
         return None
-    return "money" if pq.unit and is_money_unit(pq.unit) else None
+    if pq.unit and is_money_unit(pq.unit):
+        return "money"
+    money_asked = any(m not in ("执行率", "占比") for m in pq.measures) or _MONEY_WORDS.search(pq.text)
+    return "money" if money_asked and not _PERCENT_WORDS.search(pq.text) else None
 
 
 def _item_check(fact: Fact, pq: ParsedQuestion, items: list[str] | None) -> ConstraintCheck:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from budgetqa.answering.catalog import Catalog, OrgMention
+
 from budgetqa.core.measures import measures_in_question
 from budgetqa.core.numerals import cn_value, small_int
 from budgetqa.core.phrases import get_phrases
@@ -39,7 +40,7 @@ _DIFF = re.compile(rf"{_W.alternation('difference')}|(?:{_W.alternation('differe
                    r"增长了?多少(?!%|％)|和.{1,20}比|与.{1,20}比|跟.{1,20}比|比.{1,20}(?:多|少|高|低)")
 _GROWTH = re.compile(rf"{_W.alternation('growth')}|(?:{_W.alternation('growth_verbs')})了?(?:百分之几|多少个?百分点|"
                      r"多少\s*[%％]|几成|的?比例|的?幅度|率)")
-_SHARE = re.compile(rf"{_W.alternation('share')}|占.{{0,12}}(?:比例|比重|百分之|多少|几成)")
+_SHARE = re.compile(rf"{_W.alternation('share')}|占.{{0,12}}(?:比例|比重|百分之|百分比|多少|几成)")
 _RANK = re.compile(rf"{_W.alternation('ranking')}|前[一二三四五六七八九十\d]+名?")
 _RANK_MIN = re.compile(_W.alternation("ranking_ascending"))
 _TREND = re.compile(rf"{_W.alternation('trend')}|近[两二三四五六七八九十\d]年")
@@ -250,10 +251,10 @@ def _parse_years(text: str, pq: ParsedQuestion, catalog: Catalog, consumed: list
 def _parse_items(text: str, pq: ParsedQuestion, consumed: list[tuple[int, int]]) -> None:
     voc = _vocabulary()
     # explicit subject codes ('2010308', '30208')
-    for m in re.finditer(r"(?<!\d)(\d{3}(?:\d{2}){0,2})(?!\d)", text):
+    for m in re.finditer(r"(?<!\d)(\d{3}(?:[ \u3000]?\d{2}){0,2})(?!\d)", text):  # '2210201' or '221 02 01'
         if any(s <= m.start() < e for s, e in consumed):
             continue
-        code = m.group(1)
+        code = re.sub(r"[ \u3000]", "", m.group(1))
         after = text[m.end():m.end() + 1]
         if after in "年元万亿%％.个件辆人次名":
             continue  # a year, an amount or a count, not a subject code

@@ -19,7 +19,7 @@ from budgetqa.core.settings import Settings
 log = logging.getLogger(__name__)
 
 UNMET_NAMES = {"org": "单位不同", "year": "年度不同", "item": "项目不完全一致", "measure": "口径不同",
-               "kind": "数字类别不同", "doc_kind": "文件类型不同"}
+               "kind": "类别不同（金额、数量或比率）", "doc_kind": "文件类型不同"}
 
 
 def _closeness(fact: Fact, pq: ParsedQuestion) -> float:
