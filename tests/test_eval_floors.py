@@ -20,7 +20,7 @@ EXTRA_SET = REPO / "tests" / "data" / "eval_extra.jsonl"
 
 DEV_MIN_RIGHT = 0.95  # shared dev set: tuned on, must stay nearly whole
 OWN_MIN_RIGHT = 0.90  # the project's own tuning set(s)
-DEV2_MIN_RIGHT = 42  # a floor below the 45/48 measured on this store (hash embedder), never a 100% lock
+DEV2_MIN_RIGHT = 45  # a floor below the 47/48 measured on this store (hash embedder), never a 100% lock
 
 SETS = {"dev": DEV_SET, "extra": EXTRA_SET, "dev2": DEV2_SET}
 
