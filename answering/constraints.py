@@ -2,6 +2,8 @@
 the budget column a question names. A fact failing one never answers, whatever its ranking score."""
 from __future__ import annotations
 
+import re
+
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.core.measures import accepts, default_measure
 from budgetqa.core.records import Fact
@@ -55,3 +57,17 @@ def period_allowed(fact: Fact, want_period: str) -> bool:
     if fact.period in changes and want_period not in changes:
         return False
     return not (want_period in changes and fact.period != want_period)
+
+
+_START = re.compile(r"年初(?!预算)|期初")  # '年初结转和结余' (年初预算 is a measure, not a point in time)
+_END = re.compile(r"年末|年底|期末")
+
+
+def position_allowed(fact: Fact, pq: ParsedQuestion) -> bool:
+    """A balance at the start of the year does not answer a question about the end of it, and the reverse
+    ('年末结转和结余' is not '年初结转和结余')."""
+    label = f"{fact.row_label} {fact.column_label}"
+    asks_start, asks_end = bool(_START.search(pq.text)), bool(_END.search(pq.text))
+    if _START.search(label) and asks_end and not asks_start:
+        return False
+    return not (_END.search(label) and asks_start and not asks_end)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import astuple, dataclass, fields
 
-from budgetqa.answering.constraints import kind_allowed, measure_allowed, period_allowed, qualifier_allowed
+from budgetqa.answering.constraints import (kind_allowed, measure_allowed, period_allowed, position_allowed,
+                                            qualifier_allowed)
 from budgetqa.answering.labels import (COUNT_COL, GENERIC_ROWS, clean_row, code_matches, column_item, generic_column,
                                        in_change_clause, norm, shares_noun, similarity)
 from budgetqa.answering.question import ParsedQuestion
@@ -73,7 +74,8 @@ def candidate(fact: Fact, pq: ParsedQuestion, items: list[str] | None = None, ki
     items = pq.items if items is None else items
     topic = topic or pq.topic or "".join(items)
     want = period or pq.period
-    if not kind_allowed(kind, pq) or not qualifier_allowed(fact, kind, pq) or not measure_allowed(fact, pq, kind):
+    if not kind_allowed(kind, pq) or not qualifier_allowed(fact, kind, pq) or not measure_allowed(fact, pq, kind) \
+            or not position_allowed(fact, pq):
         return None
     if not period_allowed(fact, want):
         return None

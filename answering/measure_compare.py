@@ -77,6 +77,15 @@ def compare_measures(fa, pq: ParsedQuestion, org: str) -> Answer | None:
     x, y = oa.amount(unit), ob.amount(unit)
     diff = x - y
     la, lb = _label(fa, oa), _label(fa, ob)
+    if pq.intent == "growth":  # '…比2023年执行数增长了百分之几': the change over B, in percent
+        p = percent(diff, y)
+        if p is None:
+            return None
+        word = "增长" if p > 0 else "下降" if p < 0 else "持平"
+        head = f"{la}比{lb}{word}{render.fmt_number(abs(p))}%。" if p else f"{la}与{lb}持平。"
+        arith = (f"({render.fmt_number(x)} − {render.fmt_number(y)}) ÷ {render.fmt_number(y)} × 100% = "
+                 f"{render.fmt_number(p)}%")
+        return computed_answer(fa, pq, head, [oa, ob], arith, [org])
     if diff == 0:
         head = f"{la}与{lb}相同，差额为0{unit}。"
     else:

@@ -38,7 +38,7 @@ _COUNT_ASK = re.compile(rf"(?:多少|几)\s*({_W.alternation('count_units')})")
 
 _DIFF = re.compile(rf"{_W.alternation('difference')}|(?:{_W.alternation('difference_verbs')})了?多少|"
                    r"增长了?多少(?!%|％)|和.{1,20}比|与.{1,20}比|跟.{1,20}比|比.{1,20}(?:多|少|高|低)")
-_GROWTH = re.compile(rf"{_W.alternation('growth')}|(?:{_W.alternation('growth_verbs')})了?(?:百分之几|多少个?百分点|"
+_GROWTH = re.compile(rf"{_W.alternation('growth')}|(?:{_W.alternation('growth_verbs')})了?(?:百分之[几多少]+|多少个?百分点|"
                      r"多少\s*[%％]|几成|的?比例|的?幅度|率)")
 _SHARE = re.compile(rf"{_W.alternation('share')}|占.{{0,12}}(?:比例|比重|百分之|百分比|多少|几成)")
 _RANK = re.compile(rf"{_W.alternation('ranking')}|前[一二三四五六七八九十\d]+名?")

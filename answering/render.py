@@ -109,8 +109,9 @@ def period_text(fact: Fact) -> str:
 # --- whole-answer templates ---------------------------------------------------------------
 
 def lookup_sentence(org: str, fact: Fact, unit: str | None, year: int | None, balance: bool = False) -> str:
-    when = f"{year}年{'末' if balance else ''}" if year else ""
     label = fact_label(fact)
+    at_end = balance and not label.startswith(("年末", "年初", "期末", "期初"))  # the label says when itself
+    when = f"{year}年{'末' if at_end else ''}" if year else ""
     measure = measure_label(fact)
     if measure and measure not in label:
         label += f"（{measure}）"

@@ -45,3 +45,21 @@ def test_money_asked_is_never_answered_by_a_rate(shared_engine):
     assert all("kind" in m.unmet for m in a.related if m.printed.endswith("%"))
     rate = shared_engine.ask("广阳区信访局2022年信访群众满意度目标是多少？")
     assert rate.status == "answered" and "95%" in rate.answer  # a rate asked is a rate
+
+
+def test_a_balance_at_year_end_is_not_the_one_at_its_start(shared_engine):
+    end = shared_engine.ask("普陀区财政局2024年年末结转和结余是多少？")
+    start = shared_engine.ask("普陀区财政局2024年年初结转和结余是多少？")
+    assert end.status == start.status == "answered"
+    assert end.facts[0].value == 55.34 and start.facts[0].value == 49.14
+    assert "年末年末" not in end.answer
+
+
+def test_growth_across_measures_is_a_percentage(shared_engine):
+    a = shared_engine.ask("万里街道2024年公益性岗位补贴预算比2023年执行数增长百分之多少？")
+    assert a.status == "answered" and "8.12%" in a.answer and a.computed and "÷ 389.59" in a.computed
+
+
+def test_difference_between_two_measures_said_as_cha_le_duoshao(shared_engine):
+    a = shared_engine.ask("社会工作部2024年事业运行科目的全年预算和实际支出差了多少？")
+    assert a.status == "answered" and "6.37" in a.answer
