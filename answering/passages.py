@@ -44,6 +44,7 @@ from budgetqa.answering.best_quotes import best_quotes as _best_quotes
 from budgetqa.answering.catalog import Catalog
 from budgetqa.answering.paragraphs import is_heading, paragraphs, sentences, split_sentences
 from budgetqa.answering.interpret import interpretation
+from budgetqa.answering.unmentioned import unmentioned
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.answering.section_lists import MAX_ITEMS
 from budgetqa.answering.sentences import CUES, MAX_QUOTES, MIN_NARRATIVE
@@ -133,6 +134,11 @@ class PassageAnswerer:
         passages = self.candidates(pq, scope)
         note = ""
         narrative = (pq.ask is not None or pq.intent in ("narrative", "list")) and not must
+        absent = unmentioned(pq, passages) if narrative and scope is not None else []
+        if absent:  # '为什么要建设地铁' where no document of the organisation speaks of 地铁
+            text = render.not_mentioned(absent, "、".join(pq.orgs) if pq.orgs else None)
+            return Answer(question=pq.text, answer=text, status="not_found",
+                          interpretation=interpretation(pq, pq.orgs)), []
         if narrative:
             quotes, note = self.narrative_quotes(pq, passages)
             quotes = [q for q in quotes if q.coverage >= MIN_NARRATIVE]

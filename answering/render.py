@@ -141,6 +141,11 @@ def not_found_text(what: str, coverage: str | None = None, hint: str | None = No
     return text
 
 
+def not_mentioned(words: list[str], org: str | None) -> str:
+    listed = "、".join(f"“{w}”" for w in words)
+    return f"未找到相关内容：所收录的{org or ''}文件中没有提到{listed}，无法回答（未披露）。"
+
+
 def unknown_org_text(mention: str, known: list[str]) -> str:
     listed = "、".join(known[:12]) + ("等" if len(known) > 12 else "")
     return f"未找到“{mention}”的预算文件：语料中没有该单位。已收录的单位有：{listed}。"
