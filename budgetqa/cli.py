@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--org", help="organisation of every file given (机构名称), instead of the one read from it")
     s.add_argument("--year", help="fiscal year of every file given (四位数年份, e.g. 2024)")
     s.add_argument("--kind", help="kind of every file given: 部门预算 | 单位预算 | 部门决算 | 单位决算")
+    s.add_argument("--clear-meta", action="store_true",
+                   help="forget organisation / year / kind set by hand before: read them from the files again")
 
     s = sub("embed", cmd_embed, "compute the queued dense vectors (resumes after a crash or Ctrl-C)")
     s.add_argument("--status", action="store_true", help="only print the queue counts")

@@ -54,7 +54,7 @@ def cmd_ingest(args, settings: Settings) -> int:
         ingestor_results = []  # all files in one call, so the lexical index is rebuilt once
         try:
             ingestor_results = ingestor.ingest(files, on_file=report, on_wait=lambda m: print(m, file=sys.stderr),
-                                               meta=meta)
+                                               meta=meta, clear_meta=args.clear_meta)
         except KeyboardInterrupt:
             print("已中断：当前文件未写入，已导入的文件保持不变。", file=sys.stderr)
             return 130

@@ -85,6 +85,7 @@ class Ingestor:
         self._added = None  # BM25 segment of this ingest's chunks (SegmentBuilder), None: rebuild if stale
         self._removed: list[str] = []  # documents replaced by this ingest
         self._overrides: dict[Path, MetaOverride] = {}  # file -> the metadata a user set for it (this ingest)
+        self._clear_meta = False  # this ingest forgets the metadata users set before
 
     # Indexes are created lazily: `budgetqa docs` and `ingest --no-embed` need neither the model nor Chroma.
     @property
@@ -111,9 +112,12 @@ class Ingestor:
         reconcile(self.store, self.vectors)
 
     def ingest(self, paths: Iterable[str | Path], on_file: Callable[[FileResult], None] | None = None,
-               on_wait: Callable[[str], None] | None = None, meta: MetaOverride | None = None) -> list[FileResult]:
+               on_wait: Callable[[str], None] | None = None, meta: MetaOverride | None = None,
+               clear_meta: bool = False) -> list[FileResult]:
         """Ingest files and folders under the store's writer lock (a second ingest waits, then gives up).
-        `meta`: organisation / year / kind a user sets for every file of this call (validated: parse_override)."""
+        `meta`: organisation / year / kind a user sets for every file of this call (validated: parse_override);
+        `clear_meta`: forget the values a user set before (the content, else the file name, says them again)."""
+        self._clear_meta = clear_meta
         with store_writer_lock(self.settings, on_wait):
             return self._ingest(paths, on_file, meta)
 
@@ -218,7 +222,7 @@ class Ingestor:
             result.warnings = [f"内容与本次导入的 {first.name} 相同，未重复导入"]
             return result
         stored_override = self.store.meta_override(doc_id)
-        wanted = stored_override.merged(meta)
+        wanted = (MetaOverride() if self._clear_meta else stored_override).merged(meta)
         if not self.store.has_document(doc_id, EXTRACTION_VERSION) or wanted != stored_override:
             self._batch[doc_id] = Path(path).resolve()
             if not wanted.is_empty():

@@ -55,6 +55,14 @@ def test_user_values_are_stored_and_followed_by_facts_and_vectors(settings, heal
     assert _fact_meta(ingestor.store) == {("示范县卫生健康委员会", 2023, "决算")}
     assert ingestor.store.meta_override(doc.id) == MetaOverride("示范县卫生健康委员会", 2023, "部门决算")
 
+    [cleared] = ingestor.ingest([health], clear_meta=True)  # the user's values forgotten: the content's again
+    assert cleared.status != "unchanged"
+    [doc] = ingestor.store.list_documents()
+    assert (doc.org, doc.year, doc.kind) == ("示范县卫生健康局", 2024, "部门预算")
+    assert ingestor.store.meta_override(doc.id) == MetaOverride()
+    assert _fact_meta(ingestor.store) == {("示范县卫生健康局", 2024, "预算")}
+    assert ingestor.ingest([health], clear_meta=True)[0].status == "unchanged"  # nothing left to forget
+
 
 def test_cli_validates_sets_and_lists_user_values(settings, health, capsys, monkeypatch):
     monkeypatch.setenv("BUDGETQA_EMBEDDING_MODEL", "hash")
