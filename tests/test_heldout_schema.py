@@ -1,5 +1,5 @@
-"""The held-aside sets tests/data/eval_heldout3.jsonl and eval_heldout4.jsonl: their schema only. No test answers
-their questions — each set is measured once, by hand, when answering is done
+"""The held-aside sets tests/data/eval_heldout3.jsonl, eval_heldout4.jsonl and eval_heldout5.jsonl: their schema
+only. No test answers their questions — each set is measured once, by hand, when answering is done
 (`budgetqa eval tests/data/eval_heldoutN.jsonl`)."""
 from __future__ import annotations
 
@@ -15,12 +15,13 @@ from tests.conftest import DEV2_SET, DEV_SET, PDFS, SEEDS
 REPO = Path(__file__).resolve().parents[1]
 HELDOUT3 = REPO / "tests" / "data" / "eval_heldout3.jsonl"
 HELDOUT4 = REPO / "tests" / "data" / "eval_heldout4.jsonl"
-MIN_SIZE = {HELDOUT3: 35, HELDOUT4: 45}
+HELDOUT5 = REPO / "tests" / "data" / "eval_heldout5.jsonl"
+MIN_SIZE = {HELDOUT3: 35, HELDOUT4: 45, HELDOUT5: 45}
 KINDS = {"lookup", "compare", "list", "narrative", "unanswerable"}
 MONEY = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 
-@pytest.fixture(scope="module", params=[HELDOUT3, HELDOUT4], ids=lambda p: p.stem)
+@pytest.fixture(scope="module", params=[HELDOUT3, HELDOUT4, HELDOUT5], ids=lambda p: p.stem)
 def heldout(request) -> Path:
     return request.param
 
