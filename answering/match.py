@@ -10,12 +10,19 @@ import re
 
 from budgetqa.answering.constraints import kind_allowed, measure_allowed
 from budgetqa.answering.features import MIN_LABEL_SIM
-from budgetqa.answering.labels import code_matches, column_item, norm, similarity
+from budgetqa.answering.labels import (
+    code_matches,
+    column_item,
+    norm,
+    shares_noun,
+    similarity,
+)
 from budgetqa.answering.lookup import answerable_items
 from budgetqa.answering.question import ParsedQuestion
 from budgetqa.answering.render import fact_label, printed
 
 from budgetqa.core.measures import default_measure, measure_name, measure_spans
+from budgetqa.core.phrases import get_phrases
 from budgetqa.core.records import Citation, ConstraintCheck, Fact, FactMatch
 from budgetqa.core.units import is_money_unit
 from budgetqa.core.vocabulary import get_vocabulary
@@ -23,18 +30,12 @@ from budgetqa.core.vocabulary import get_vocabulary
 # A topic without a vocabulary item is met by a label printing most of its content characters: a weak
 # resemblance ('总收入' ~ '其他收入') is listed as a related figure, never asserted.
 MIN_TOPIC_COVERAGE = 0.75
-_QUESTION_WORDS = re.compile(r"多少|一共|总共|什么|哪些|是|有|的|了|吗|呢|啥|几|个")
-_MONEY_WORDS = re.compile(r"资金|经费|费用|拨款|多少钱|金额")
-_PERCENT_WORDS = re.compile(r"%|％|率|比例|比重|百分|占|满意度|指标")
+_QUESTION_WORDS = re.compile(get_phrases().alternation("question_fillers"))
+_MONEY_WORDS = re.compile(get_phrases().alternation("money_ask"))
+_PERCENT_WORDS = re.compile(get_phrases().alternation("percent_ask"))
 # intents whose operands are figures of another kind than the result ('A占B' is asked as a share, its operands
 # are money): the figure kind is not a constraint on their cited facts
 _RESULT_INTENTS = ("share", "rate", "growth")
-
-
-def _counts_same_thing(topic: str, label: str, count_unit: str) -> bool:
-    """'几辆车' and '车辆（台、辆）': a counted noun of the question printed in the label."""
-    rest = re.sub(rf"[几多少个{re.escape(count_unit)}]", "", topic or "")
-    return any("\u4e00" <= ch <= "\u9fff" and ch in label for ch in rest)
 
 
 def topic_coverage(topic: str, printed_text: str) -> float:
@@ -88,7 +89,7 @@ def _item_check(fact: Fact, pq: ParsedQuestion, items: list[str] | None) -> Cons
                     met = True
                     break
         return ConstraintCheck("item", "、".join(items), found, met)
-    if pq.count_unit and fact.unit == pq.count_unit and _counts_same_thing(pq.topic, fact.row_label, pq.count_unit):
+    if pq.count_unit and fact.unit == pq.count_unit and shares_noun(pq.topic, fact.row_label, pq.count_unit):
         return ConstraintCheck("item", pq.topic, found, True)  # '几辆车' -> '车辆（台、辆）'
     if pq.topic:
         sim = max(similarity(pq.topic, fact.row_label), similarity(pq.topic, f"{fact.row_label}{fact.column_label}"))

@@ -13,11 +13,11 @@ import contextlib
 import fcntl
 import logging
 import os
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from budgetqa.core.errors import StoreError
+from budgetqa.store.lock_wait import wait_for_lock
 
 if TYPE_CHECKING:
     from budgetqa.core.settings import Settings
@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 
 INGEST_LOCK = "ingest.lock"
 APP_LOCK = "app.lock"
-_POLL_S = 0.2
 
 
 def _holder(path: Path) -> str:
@@ -44,23 +43,14 @@ def writer_lock(store: Path, wait_s: float, on_wait: Callable[[str], None] | Non
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        deadline = time.monotonic() + wait_s
-        told = False
-        while True:
+        def try_lock() -> bool:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
+                return True
             except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise StoreError(f"{store}: 另一个导入或维护操作正在写入该资料库{_holder(path)}，"
-                                     f"已等待 {wait_s:g} 秒，本次未执行（稍后重试，或调大 BUDGETQA_INGEST_LOCK_WAIT_S）") from None
-                if not told:
-                    told = True
-                    message = f"另一个导入正在写入该资料库{_holder(path)}，等待其完成……"
-                    log.info(message)
-                    if on_wait:
-                        on_wait(message)
-                time.sleep(_POLL_S)
+                return False
+
+        wait_for_lock(try_lock, str(store), lambda: _holder(path), wait_s, on_wait)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         try:
